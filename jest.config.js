@@ -1,0 +1,18 @@
+/** Jest: two projects. `unit` = pure/unit and adapter tests next to the code (libs, apps);
+ *  `e2e` = HTTP end-to-end tests under test/. Both compile TypeScript with SWC. */
+const fs = require('fs');
+const swc = JSON.parse(fs.readFileSync(__dirname + '/.swcrc', 'utf8'));
+const common = {
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+  moduleNameMapper: {
+    '^@app/(event-store|domain|projections|audit)(/.*)?$': '<rootDir>/libs/$1/src$2',
+  },
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', rootDir: __dirname, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};
