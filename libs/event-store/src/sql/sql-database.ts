@@ -1,0 +1,29 @@
+/**
+ * The SQL database shared by the PostgreSQL-family event stores and by everything else that keeps
+ * tables (read models, projection checkpoints, idempotency records, the audit Merkle log).
+ * Implemented over a `pg` Pool (server) and over PGlite (embedded: one in-process instance per data dir,
+ * so event store and read models MUST share it).
+ */
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface SqlExecutor {
+  query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+}
+
+export interface SqlDatabase extends SqlExecutor {
+  readonly kind: 'pglite' | 'pg';
+  /** Runs fn in one transaction (BEGIN … COMMIT, ROLLBACK on throw). */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: { isolation?: 'read committed' | 'repeatable read' | 'serializable' }): Promise<T>;
+  /**
+   * Tries to take a session-level lock (pg_try_advisory_lock on a dedicated connection) that is held
+   * until release() or until this process dies. Returns null when another holder has it.
+   * On PGlite (single process) it is an in-process lock.
+   */
+  tryAcquireLock(key: string): Promise<{ release(): Promise<void> } | null>;
+  /** Subscribe to NOTIFY on a channel (pg: LISTEN on a dedicated connection; PGlite: its listen()). */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
