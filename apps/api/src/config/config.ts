@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { Duration } from 'luxon';
+import { IANAZone } from 'luxon';
+
+/** ISO-8601 duration (e.g. PT24H, P7D) → milliseconds; refuses zero/negative/invalid. */
+function isoDuration(name: string, def: string) {
+  return z
+    .string()
+    .default(def)
+    .transform((s, ctx) => {
+      const d = Duration.fromISO(s);
+      const ms = d.isValid ? d.as('milliseconds') : NaN;
+      if (!Number.isFinite(ms) || ms <= 0) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} must be a positive ISO-8601 duration such as PT24H or P7D (got "${s}")` });
+        return z.NEVER;
+      }
+      return { iso: s, ms };
+    });
+}
+
+const rollout = z
+  .string()
+  .default('all')
+  .refine((s) => /^(all|none|\d{1,3}(\.\d+)?%|[^,\s]+(\s*,\s*[^,\s]+)*)$/.test(s.trim()) && (!s.trim().endsWith('%') || parseFloat(s) <= 100), {
+    message: 'UNIFIED_FLOW_ROLLOUT must be all, none, a percentage such as 30%, or a comma list of merchant ids',
+  });
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.string().default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    EVENT_STORE: z.enum(['embedded', 'postgres', 'esdb']).default('embedded'),
+    DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: z.string().url().optional(),
+    EVENTSTORE_CONNECTION_STRING: z.string().optional(),
+    AUTH_JWT_SECRET: z.string().min(16, 'AUTH_JWT_SECRET must be at least 16 characters').optional(),
+    RESPONSE_WINDOW: isoDuration('RESPONSE_WINDOW', 'PT24H'),
+    CONSUMER_RESPONSE_WINDOW: isoDuration('CONSUMER_RESPONSE_WINDOW', 'PT48H'),
+    CONTEST_WINDOW: isoDuration('CONTEST_WINDOW', 'PT72H'),
+    MAX_AGREED_SHIP_DELAY: isoDuration('MAX_AGREED_SHIP_DELAY', 'P7D'),
+    UNIFIED_FLOW_ROLLOUT: rollout,
+    BUSINESS_TIMEZONE: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine((tz) => IANAZone.isValidZone(tz), { message: 'BUSINESS_TIMEZONE must be an IANA time zone such as Asia/Shanghai' }),
+    RULES_VERSION: z.enum(['v1', 'v2']).default('v2'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEADLINE_POLL_INTERVAL: isoDuration('DEADLINE_POLL_INTERVAL', 'PT1S'),
+    AUDIT_SIGNING_KEY: z.string().optional(),
+    AUDIT_CHECKPOINT_INTERVAL: isoDuration('AUDIT_CHECKPOINT_INTERVAL', 'PT1M'),
+    SHUTDOWN_GRACE: isoDuration('SHUTDOWN_GRACE', 'PT10S'),
+    READ_WAIT_MAX: isoDuration('READ_WAIT_MAX', 'PT5S'),
+    RUN_BACKGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['DATABASE_URL'], message: 'DATABASE_URL is required when EVENT_STORE=postgres' });
+    }
+    if (c.EVENT_STORE === 'esdb' && !c.EVENTSTORE_CONNECTION_STRING) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['EVENTSTORE_CONNECTION_STRING'], message: 'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=esdb' });
+    }
+    if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['AUTH_JWT_SECRET'], message: 'AUTH_JWT_SECRET is required in production' });
+    }
+  });
+
+export type AppConfigRaw = z.infer<typeof configSchema>;
+
+/** The development secret used when AUTH_JWT_SECRET is unset outside production (logged as a warning). */
+export const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production';
+
+export interface AppConfig extends Omit<AppConfigRaw, 'AUTH_JWT_SECRET'> {
+  AUTH_JWT_SECRET: string;
+  authSecretIsDefault: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`));
+  }
+  const c = parsed.data;
+  return { ...c, AUTH_JWT_SECRET: c.AUTH_JWT_SECRET ?? DEV_JWT_SECRET, authSecretIsDefault: !c.AUTH_JWT_SECRET };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,158 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, ValidationError } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ConcurrencyError, DuplicateEventIdError, InvalidPositionError } from '@app/event-store';
+
+/** RFC 9457 problem details. `type` is a stable URI per problem kind. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export const PROBLEM_BASE = 'https://dispute-service.example/problems/';
+
+/** Throw this anywhere in the HTTP layer to answer with a problem document. */
+export class ProblemException extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'ProblemException';
+  }
+  toProblem(instance?: string): Problem {
+    return {
+      type: PROBLEM_BASE + this.code.toLowerCase().replace(/_/g, '-'),
+      title: TITLES[this.status] ?? 'Error',
+      status: this.status,
+      detail: this.message,
+      ...(instance ? { instance } : {}),
+      code: this.code,
+      ...this.extensions,
+    };
+  }
+}
+
+/** Thrown (by the idempotency layer) to send a stored answer again: same status, same body. */
+export class ReplayedResponse extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super('replayed');
+    this.name = 'ReplayedResponse';
+  }
+}
+
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/** Flattens class-validator errors into [{field: 'evidence[0].kind', messages}]. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const isIndex = /^\d+$/.test(e.property);
+    const field = prefix ? (isIndex ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
+    if (e.constraints && Object.keys(e.constraints).length) {
+      out.push({ field, messages: Object.values(e.constraints) });
+    }
+    if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
+  }
+  return out;
+}
+
+export function validationProblem(errors: ValidationError[]): ProblemException {
+  const fields = flattenValidationErrors(errors);
+  return new ProblemException(400, 'VALIDATION_FAILED', `The request is invalid: ${fields.map((f) => f.field).join(', ')}`, { errors: fields });
+}
+
+/** Domain errors carry {code, status, details}; we match structurally to keep the domain free of HTTP. */
+interface DomainLikeError {
+  name: string;
+  code: string;
+  status: number;
+  message: string;
+  details?: Record<string, unknown>;
+}
+function isDomainError(e: unknown): e is DomainLikeError {
+  return e instanceof Error && e.name === 'DomainError' && typeof (e as any).code === 'string' && typeof (e as any).status === 'number';
+}
+
+export function toProblemException(exception: unknown): ProblemException {
+  if (exception instanceof ProblemException) return exception;
+  if (isDomainError(exception)) return new ProblemException(exception.status, exception.code, exception.message, exception.details ?? {});
+  if (exception instanceof ConcurrencyError) {
+    return new ProblemException(409, 'CONCURRENT_CHANGE', 'The resource was changed concurrently; retry the request.', { stream: exception.stream });
+  }
+  if (exception instanceof DuplicateEventIdError) {
+    return new ProblemException(409, 'DUPLICATE_EVENT', exception.message);
+  }
+  if (exception instanceof InvalidPositionError) {
+    return new ProblemException(400, 'INVALID_POSITION', exception.message, { errors: [{ field: 'position', messages: [exception.message] }] });
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const res = exception.getResponse();
+    const message = typeof res === 'string' ? res : ((res as any)?.message ?? exception.message);
+    const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : `HTTP_${status}`;
+    return new ProblemException(status, code, detail);
+  }
+  // Errors raised by Fastify itself (body parsing, size, content type) carry statusCode + code.
+  const fe = exception as { statusCode?: number; code?: string; message?: string };
+  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ProblemException(413, 'BODY_TOO_LARGE', 'The request body exceeds the limit of 1 MB.');
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ProblemException(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON with Content-Type: application/json.');
+    return new ProblemException(fe.statusCode, fe.code ?? `HTTP_${fe.statusCode}`, fe.message ?? 'Bad request');
+  }
+  return new ProblemException(500, 'INTERNAL', 'An unexpected error occurred. It has been logged with the request id.');
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const req = ctx.getRequest<FastifyRequest>();
+    if (exception instanceof ReplayedResponse) {
+      const isProblem = exception.status >= 400;
+      void reply
+        .status(exception.status)
+        .header('content-type', isProblem ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8')
+        .send(JSON.stringify(exception.body));
+      return;
+    }
+    const problem = toProblemException(exception);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, reqId: req?.id }, 'unhandled error');
+    }
+    const body = problem.toProblem(req?.url);
+    if (req?.id) body.requestId = req.id;
+    void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(body));
+  }
+}

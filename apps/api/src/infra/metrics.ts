@@ -1,0 +1,64 @@
+import { Controller, Get, Header, Injectable } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Public } from '../auth/auth';
+
+/** Prometheus metrics: process defaults, HTTP latency by route, commands, appends, projection lag, deadlines. */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly commands = new Counter({
+    name: 'commands_total',
+    help: 'Commands handled by type and result',
+    labelNames: ['command', 'result'],
+    registers: [this.registry],
+  });
+  readonly concurrencyRetries = new Counter({
+    name: 'command_concurrency_retries_total',
+    help: 'Commands re-decided after a concurrent append',
+    labelNames: ['command'],
+    registers: [this.registry],
+  });
+  readonly projectionLagEvents = new Gauge({
+    name: 'projection_lag_events',
+    help: 'Events appended but not yet applied by each projection',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+  readonly projectionLagSeconds = new Gauge({
+    name: 'projection_lag_seconds',
+    help: 'Age of the oldest event not yet applied by each projection (0 when caught up)',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+  readonly deadlinesFired = new Counter({
+    name: 'deadlines_fired_total',
+    help: 'Deadlines fired by kind',
+    labelNames: ['deadline'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+@ApiExcludeController()
+@Controller()
+export class MetricsController {
+  constructor(private readonly metrics: Metrics) {}
+
+  @Public()
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async metricsText(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,133 @@
+import type { EventStore, Position, SqlDatabase, SqlExecutor } from '@app/event-store';
+import { comparePositions, START } from '@app/event-store';
+import { CHECKPOINT_DDL, readCheckpoint } from './checkpoints';
+import { type Projection, withPrefix } from './projection';
+
+export const REBUILD_PREFIX = 'rebuild_';
+
+export interface RebuildProgress {
+  applied: number;
+  position: Position;
+  head: Position;
+  eventsPerSecond: number;
+}
+
+export interface TableComparison {
+  table: string;
+  liveRows: number;
+  rebuiltRows: number;
+  liveDigest: string;
+  rebuiltDigest: string;
+  equal: boolean;
+}
+
+export interface RebuildResult {
+  position: Position;
+  applied: number;
+  seconds: number;
+  eventsPerSecond: number;
+  comparisons: TableComparison[];
+  matched: boolean;
+  swapped: boolean;
+}
+
+/** Order-independent content digest of a table: md5 over its rows' text forms in sorted order. */
+export async function tableDigest(db: SqlExecutor, table: string): Promise<{ rows: number; digest: string }> {
+  const { rows } = await db.query<{ n: string; d: string | null }>(
+    `SELECT count(*)::text AS n, md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) AS d FROM (SELECT t::text AS r FROM ${table} t) s`,
+  );
+  return { rows: Number(rows[0].n), digest: rows[0].d ?? '' };
+}
+
+async function dropPrefixed(db: SqlExecutor, projections: readonly Projection[], prefix: string) {
+  for (const p of projections) for (const t of p.tables) await db.query(`DROP TABLE IF EXISTS ${prefix}${t} CASCADE`);
+}
+
+/**
+ * Rebuilds the given projections from the first event into fresh `rebuild_*` tables, then — with the live
+ * tables locked so the live projector cannot move — brings the rebuilt tables to exactly the live checkpoint,
+ * compares them table by table, and swaps them in when they match (or when `force` is set).
+ * Deterministic: projections read only event data (never the clock), so two rebuilds give identical tables.
+ */
+export async function rebuildProjections(
+  store: EventStore,
+  db: SqlDatabase,
+  projections: readonly Projection[],
+  options: { batchSize?: number; force?: boolean; swap?: boolean; onProgress?: (p: RebuildProgress) => void } = {},
+): Promise<RebuildResult> {
+  const batchSize = options.batchSize ?? 2000;
+  await db.query(CHECKPOINT_DDL);
+  for (const p of projections) for (const ddl of p.ddl) await db.query(withPrefix(ddl, ''));
+  await dropPrefixed(db, projections, REBUILD_PREFIX);
+  for (const p of projections) for (const ddl of p.ddl) await db.query(withPrefix(ddl, REBUILD_PREFIX));
+
+  const t0 = performance.now();
+  let position: Position = START;
+  let applied = 0;
+  const head = await store.headPosition();
+  const applyUntil = async (limit: Position | null, tx: SqlExecutor | null) => {
+    for (;;) {
+      const page = await store.readAll({ after: position, maxCount: batchSize });
+      const events = limit ? page.events.filter((e) => comparePositions(e.position, limit) <= 0) : page.events;
+      if (events.length === 0) return;
+      const run = async (x: SqlExecutor) => {
+        for (const p of projections) await p.apply(x, events, REBUILD_PREFIX);
+      };
+      if (tx) await run(tx);
+      else await db.transaction(run);
+      position = events[events.length - 1].position;
+      applied += events.length;
+      const secs = (performance.now() - t0) / 1000;
+      options.onProgress?.({ applied, position, head, eventsPerSecond: secs > 0 ? applied / secs : 0 });
+      if (events.length < page.events.length || page.isEnd) {
+        if (!limit || comparePositions(position, limit) >= 0 || page.isEnd) return;
+      }
+    }
+  };
+  // Catch up with the log without blocking the live projector.
+  await applyUntil(head, null);
+
+  return db.transaction(async (tx) => {
+    // Freeze the live read models: the live projector's next write waits for this transaction.
+    for (const p of projections) for (const t of p.tables) await tx.query(`LOCK TABLE ${t} IN EXCLUSIVE MODE`);
+    await tx.query(`LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE`);
+    const checkpoints = await Promise.all(projections.map((p) => readCheckpoint(tx, p.name)));
+    const distinct = [...new Set(checkpoints)];
+    const target = distinct.sort(comparePositions)[distinct.length - 1] ?? START;
+    if (comparePositions(target, position) > 0) await applyUntil(target, tx);
+    const live = checkpoints.every((c) => c === target);
+    const comparisons: TableComparison[] = [];
+    for (const p of projections) {
+      for (const t of p.tables) {
+        const a = await tableDigest(tx, t);
+        const b = await tableDigest(tx, REBUILD_PREFIX + t);
+        comparisons.push({ table: t, liveRows: a.rows, rebuiltRows: b.rows, liveDigest: a.digest, rebuiltDigest: b.digest, equal: a.digest === b.digest });
+      }
+    }
+    const matched = live && comparisons.every((c) => c.equal) && comparePositions(position, target) === 0;
+    const swap = (options.swap ?? true) && (matched || options.force === true);
+    if (swap) {
+      for (const p of projections) {
+        for (const t of p.tables) {
+          await tx.query(`DROP TABLE ${t} CASCADE`);
+          await tx.query(`ALTER TABLE ${REBUILD_PREFIX}${t} RENAME TO ${t}`);
+          // Indexes and constraints keep their rebuild_ names; give them the live names back.
+          const { rows } = await tx.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = $1 AND indexname LIKE $2`, [
+            t,
+            `${REBUILD_PREFIX}%`,
+          ]);
+          for (const r of rows) await tx.query(`ALTER INDEX ${r.indexname} RENAME TO ${r.indexname.slice(REBUILD_PREFIX.length)}`);
+        }
+        await tx.query(
+          `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
+           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+          [p.name, position],
+        );
+      }
+    } else {
+      await dropPrefixed(tx, projections, REBUILD_PREFIX);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return { position, applied, seconds, eventsPerSecond: seconds > 0 ? applied / seconds : 0, comparisons, matched, swapped: swap };
+  });
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Used by `npm start` (prestart) and the CLI: installs on a fresh clone, then builds when any source
+// file is newer than the last build.
+const { execSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { root } = require('./ensure-installed');
+
+const stamp = path.join(root, 'dist', '.build-stamp');
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+const sources = ['apps', 'libs', 'bench'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+const newest = Math.max(...sources.map(newestSource), fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs, fs.statSync(path.join(root, 'package.json')).mtimeMs);
+if (!fs.existsSync(stamp) || fs.statSync(stamp).mtimeMs < newest) {
+  console.error('[setup] building…');
+  execSync('npm run build --silent', { cwd: root, stdio: 'inherit' });
+  fs.mkdirSync(path.dirname(stamp), { recursive: true });
+  fs.writeFileSync(stamp, new Date().toISOString());
+}
