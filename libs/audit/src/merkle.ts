@@ -342,7 +342,7 @@ export function rootFromInclusionProof(leafIndex: number, treeSize: number, leaf
   checkHash('leaf hash', leaf);
   let fn = leafIndex;
   let sn = treeSize - 1;
-  let r = Buffer.from(leaf);
+  let r: Buffer = Buffer.from(leaf);
   for (const [i, p] of path.entries()) {
     checkHash(`path[${i}]`, p);
     if (sn === 0) throw new ProofError('inclusion path is too long');
@@ -404,8 +404,8 @@ export function checkConsistency(oldSize: number, newSize: number, oldRoot: Uint
     fn = (fn - 1) / 2;
     sn = Math.floor(sn / 2);
   }
-  let fr = Buffer.from(proof[0]);
-  let sr = Buffer.from(proof[0]);
+  let fr: Buffer = Buffer.from(proof[0]);
+  let sr: Buffer = Buffer.from(proof[0]);
   for (const c of proof.slice(1)) {
     if (sn === 0) throw new ProofError('consistency proof is too long');
     if (fn % 2 === 1 || fn === sn) {
