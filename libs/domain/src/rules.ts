@@ -1,0 +1,236 @@
+/**
+ * Rules versions (published rule sets) and penalty points (积分) for late shipment.
+ *
+ *  - v1 (seed 004): 1 point per late order, at most 25 points in 7 days.
+ *  - v2 (seed 001 Q5): store's weekly 48-hour pickup rate ≥ 95 %: 1 point per late order, at most 7 a
+ *    week; below 95 %: 7 points (for the week).
+ *
+ * Per-case attribution (what one judgement carries in `penalty`):
+ *  - Only MERCHANT_LIABLE + LATE_SHIPMENT carries points. OUT_OF_STOCK and BREACH_OF_PROMISE carry 0 points
+ *    here: neither published rule sets points for them (basis says so), so a replay never invents any.
+ *  - v1: 1 point. The 25-in-7-days cap is a cap on a sum, so it is applied where cases are summed: the
+ *    merchant scorecard ({@link weeklyPenaltyPoints}, per calendar week of the business timezone).
+ *  - v2 with the merchant's week known (merchantWeek captured in the judgement event):
+ *      rate ≥ 95 % → 1 point (weekly cap 7 applied on the scorecard);
+ *      rate < 95 % → 7 points: the flat weekly penalty this late order triggers (the scorecard counts it
+ *      once per week, not once per case).
+ *  - v2 with merchantWeek unknown (null/absent) or a week with no order due for pickup (rate not
+ *    applicable): treated as rate ≥ 95 % — the reading most favourable to the merchant, stated in the basis.
+ *
+ * The judgement event records the JudgeContext (rules version and merchantWeek), so a judgement can be
+ * recomputed under another version from the recorded events alone (see rejudge in dispute.ts).
+ */
+import { DateTime, IANAZone } from 'luxon';
+import { DomainError, invalidInput } from './errors';
+import { toMs } from './time';
+import type { DecidedBy, OrderFactRef, Outcome, Violation } from './types';
+
+export const RULES_VERSIONS = ['v1', 'v2'] as const;
+export type RulesVersion = (typeof RULES_VERSIONS)[number];
+export const DEFAULT_RULES_VERSION: RulesVersion = 'v2';
+
+export const V1_WEEKLY_CAP = 25;
+export const V2_WEEKLY_CAP = 7;
+export const V2_LOW_RATE_POINTS = 7;
+/** 95 %, compared in integers: pickedUp * 100 >= due * 95. */
+export const V2_PICKUP_RATE_THRESHOLD_PERCENT = 95;
+
+export interface MerchantWeek {
+  /** ISO week 'YYYY-Www' in the business timezone. */
+  week: string;
+  /** Orders whose 48 h pickup deadline fell in the week. */
+  ordersDue48h: number;
+  /** Of those, orders picked up within 48 h. */
+  pickedUpWithin48h: number;
+  /** Late orders of the week. */
+  lateOrders: number;
+}
+
+export interface JudgeContext {
+  rulesVersion: RulesVersion;
+  merchantWeek?: MerchantWeek | null;
+}
+
+export interface JudgementReason {
+  rule: string;
+  detail: string;
+  facts?: OrderFactRef[];
+}
+
+export interface Penalty {
+  points: number;
+  basis: string;
+}
+
+export interface Judgement {
+  outcome: Outcome;
+  violation?: Violation;
+  decidedBy: DecidedBy;
+  rulesVersion: RulesVersion;
+  decidedAt: string;
+  reasons: JudgementReason[];
+  penalty: Penalty;
+  /** The adjudicator's rationale (ADJUDICATOR judgements). */
+  rationale?: string;
+}
+
+/** A judgement before the rules version is applied. */
+export type JudgementInput = Omit<Judgement, 'rulesVersion' | 'penalty'>;
+
+export function isRulesVersion(v: unknown): v is RulesVersion {
+  return typeof v === 'string' && (RULES_VERSIONS as readonly string[]).includes(v);
+}
+
+export function parseRulesVersion(v: unknown): RulesVersion {
+  if (!isRulesVersion(v)) {
+    throw new DomainError('UNKNOWN_RULES_VERSION', `Unknown rules version ${String(v)}; known: ${RULES_VERSIONS.join(', ')}`);
+  }
+  return v;
+}
+
+const WEEK_RE = /^(\d{4})-W(\d{2})$/;
+
+export function validateMerchantWeek(w: MerchantWeek | null | undefined): MerchantWeek | null {
+  if (w === undefined || w === null) return null;
+  if (typeof w.week !== 'string' || !WEEK_RE.test(w.week)) throw invalidInput('merchantWeek.week must be YYYY-Www', { field: 'merchantWeek.week' });
+  for (const k of ['ordersDue48h', 'pickedUpWithin48h', 'lateOrders'] as const) {
+    if (!Number.isSafeInteger(w[k]) || w[k] < 0) throw invalidInput(`merchantWeek.${k} must be a non-negative integer`, { field: `merchantWeek.${k}` });
+  }
+  if (w.pickedUpWithin48h > w.ordersDue48h) {
+    throw invalidInput('merchantWeek.pickedUpWithin48h may not exceed ordersDue48h', { field: 'merchantWeek.pickedUpWithin48h' });
+  }
+  return { week: w.week, ordersDue48h: w.ordersDue48h, pickedUpWithin48h: w.pickedUpWithin48h, lateOrders: w.lateOrders };
+}
+
+export function validateJudgeContext(ctx: JudgeContext | undefined): JudgeContext {
+  if (!ctx || typeof ctx !== 'object') throw invalidInput('rules (JudgeContext) is required', { field: 'rules' });
+  return { rulesVersion: parseRulesVersion(ctx.rulesVersion), merchantWeek: validateMerchantWeek(ctx.merchantWeek) };
+}
+
+/** The weekly 48-hour pickup rate in [0,1], or null when no order was due (not applicable). */
+export function pickupRate48h(stats: { ordersDue48h: number; pickedUpWithin48h: number }): number | null {
+  if (stats.ordersDue48h <= 0) return null;
+  return stats.pickedUpWithin48h / stats.ordersDue48h;
+}
+
+function rateAtLeastThreshold(stats: { ordersDue48h: number; pickedUpWithin48h: number }): boolean {
+  if (stats.ordersDue48h <= 0) return true;
+  return stats.pickedUpWithin48h * 100 >= stats.ordersDue48h * V2_PICKUP_RATE_THRESHOLD_PERCENT;
+}
+
+function pct(stats: { ordersDue48h: number; pickedUpWithin48h: number }): string {
+  const r = pickupRate48h(stats);
+  return r === null ? 'n/a' : `${(Math.floor(r * 1000) / 10).toFixed(1)}%`;
+}
+
+/** Points one judgement carries under a rules version (see the attribution rules above). */
+export function casePenalty(
+  rulesVersion: RulesVersion,
+  outcome: Outcome,
+  violation: Violation | undefined,
+  merchantWeek: MerchantWeek | null | undefined,
+): Penalty {
+  if (outcome !== 'MERCHANT_LIABLE') return { points: 0, basis: 'merchant not liable: no points' };
+  if (violation !== 'LATE_SHIPMENT') {
+    return { points: 0, basis: `${rulesVersion}: the published points rule covers late shipment only; ${violation ?? 'this violation'} carries no points` };
+  }
+  if (rulesVersion === 'v1') {
+    return { points: 1, basis: `v1: 1 point per late order (at most ${V1_WEEKLY_CAP} in 7 days, capped on the weekly scorecard)` };
+  }
+  if (!merchantWeek) {
+    return {
+      points: 1,
+      basis: `v2: store's weekly 48h pickup rate unknown, treated as ≥95%: 1 point per late order (at most ${V2_WEEKLY_CAP} a week, capped on the scorecard)`,
+    };
+  }
+  if (rateAtLeastThreshold(merchantWeek)) {
+    return {
+      points: 1,
+      basis: `v2: store's 48h pickup rate in ${merchantWeek.week} is ${pct(merchantWeek)} (≥95%): 1 point per late order (at most ${V2_WEEKLY_CAP} a week, capped on the scorecard)`,
+    };
+  }
+  return {
+    points: V2_LOW_RATE_POINTS,
+    basis: `v2: store's 48h pickup rate in ${merchantWeek.week} is ${pct(merchantWeek)} (<95%): ${V2_LOW_RATE_POINTS} points for the week (counted once per week on the scorecard)`,
+  };
+}
+
+/** Applies a rules version to a judgement input: the one place a judgement's penalty is computed. */
+export function renderJudgement(input: JudgementInput, ctx: JudgeContext): Judgement {
+  const penalty = casePenalty(ctx.rulesVersion, input.outcome, input.violation, ctx.merchantWeek);
+  const j: Judgement = {
+    outcome: input.outcome,
+    decidedBy: input.decidedBy,
+    rulesVersion: ctx.rulesVersion,
+    decidedAt: input.decidedAt,
+    reasons: input.reasons,
+    penalty,
+  };
+  if (input.violation !== undefined) j.violation = input.violation;
+  if (input.rationale !== undefined) j.rationale = input.rationale;
+  return j;
+}
+
+export interface WeekStats {
+  lateOrders: number;
+  ordersDue48h: number;
+  pickedUpWithin48h: number;
+}
+
+/**
+ * A merchant's late-shipment points for one calendar week (scorecard).
+ *  - v1: min(lateOrders, 25).
+ *  - v2: rate ≥ 95 % (or no order due: rate not applicable, treated as ≥ 95 %) → min(lateOrders, 7);
+ *        rate < 95 % → 7 when lateOrders > 0, else 0 (no late order, no late-shipment penalty).
+ */
+export function weeklyPenaltyPoints(rulesVersion: RulesVersion, stats: WeekStats): Penalty & { pickupRate48h: number | null } {
+  parseRulesVersion(rulesVersion);
+  const late = Math.max(0, stats.lateOrders);
+  const rate = pickupRate48h(stats);
+  if (rulesVersion === 'v1') {
+    return { points: Math.min(late, V1_WEEKLY_CAP), basis: `v1: 1 point per late order, at most ${V1_WEEKLY_CAP}`, pickupRate48h: rate };
+  }
+  if (rateAtLeastThreshold(stats)) {
+    return {
+      points: Math.min(late, V2_WEEKLY_CAP),
+      basis:
+        rate === null
+          ? `v2: no order due for pickup this week (rate not applicable, treated as ≥95%): 1 point per late order, at most ${V2_WEEKLY_CAP}`
+          : `v2: 48h pickup rate ${pct(stats)} ≥ 95%: 1 point per late order, at most ${V2_WEEKLY_CAP}`,
+      pickupRate48h: rate,
+    };
+  }
+  return {
+    points: late > 0 ? V2_LOW_RATE_POINTS : 0,
+    basis: late > 0 ? `v2: 48h pickup rate ${pct(stats)} < 95%: ${V2_LOW_RATE_POINTS} points` : `v2: 48h pickup rate ${pct(stats)} < 95% but no late order: 0 points`,
+    pickupRate48h: rate,
+  };
+}
+
+// ------------------------------------------------------------------------------------------ calendar weeks
+
+function checkZone(timezone: string): void {
+  if (typeof timezone !== 'string' || !IANAZone.isValidZone(timezone)) throw invalidInput(`Unknown timezone ${timezone}`, { field: 'timezone' });
+}
+
+/** The ISO week ('YYYY-Www') containing `instant` in the business timezone. */
+export function isoWeekOf(instant: string, timezone: string): string {
+  checkZone(timezone);
+  const dt = DateTime.fromMillis(toMs(instant, 'instant'), { zone: timezone });
+  return `${String(dt.weekYear).padStart(4, '0')}-W${String(dt.weekNumber).padStart(2, '0')}`;
+}
+
+/** Monday 00:00 (inclusive) to the next Monday 00:00 (exclusive) of an ISO week in the business timezone, as UTC ISO strings. */
+export function weekBounds(week: string, timezone: string): { start: string; end: string } {
+  checkZone(timezone);
+  const m = WEEK_RE.exec(typeof week === 'string' ? week : '');
+  if (!m) throw new DomainError('INVALID_WEEK', `Week must look like 2024-W07, got ${String(week)}`);
+  const weekYear = Number(m[1]);
+  const weekNumber = Number(m[2]);
+  const start = DateTime.fromObject({ weekYear, weekNumber, weekday: 1 }, { zone: timezone }).startOf('day');
+  if (!start.isValid || start.weekYear !== weekYear || start.weekNumber !== weekNumber) {
+    throw new DomainError('INVALID_WEEK', `${week} does not exist`);
+  }
+  const end = start.plus({ weeks: 1 });
+  return { start: start.toUTC().toISO()!, end: end.toUTC().toISO()! };
+}
