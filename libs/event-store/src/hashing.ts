@@ -1,0 +1,110 @@
+/**
+ * The per-event hash chain shared by every adapter and by the auditors' verifier.
+ *
+ *   hash = hex(SHA-256(UTF-8(canonicalize({stream, revision, eventId, type, data, metadata, recordedAt, prevHash}))))
+ *
+ * `canonicalize` is RFC 8785 (JSON Canonicalization Scheme, package `canonicalize@2`). `recordedAt` is hashed
+ * as the exact ISO-8601 string stored with the event (`Date#toISOString()`, millisecond precision), not as an
+ * instant. `prevHash` is the previous event's hash in the same stream, `null` for revision 0.
+ *
+ * This file is deliberately dependency-free apart from node:crypto and canonicalize so that verification
+ * tools can import it without pulling in any database driver.
+ */
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** The fields of a RecordedEvent that its hash covers (structurally compatible with RecordedEvent). */
+export interface HashableEvent {
+  stream: string;
+  revision: number;
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  /** ISO-8601 UTC, exactly as stored (the string is hashed, not the instant). */
+  recordedAt: string;
+  prevHash: string | null;
+}
+
+/** RFC 8785 canonical JSON text. Throws on values JSON cannot represent (undefined at top level, NaN, Infinity). */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('value has no JSON representation');
+  return text;
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The event's hash: SHA-256 hex over the canonical JSON of the hashed fields (extra fields are ignored). */
+export function computeEventHash(e: HashableEvent): string {
+  return sha256Hex(
+    canonicalJson({
+      stream: e.stream,
+      revision: e.revision,
+      eventId: e.eventId,
+      type: e.type,
+      data: e.data,
+      metadata: e.metadata,
+      recordedAt: e.recordedAt,
+      prevHash: e.prevHash,
+    }),
+  );
+}
+
+export interface ChainVerification {
+  valid: boolean;
+  /** Number of events checked (up to and including the broken one). */
+  checked: number;
+  /** Revision of the first event whose hash or link is wrong. */
+  brokenAt?: number;
+  reason?: 'hash-mismatch' | 'prev-hash-mismatch' | 'revision-gap';
+}
+
+/**
+ * Verifies a stream's events in revision order: every hash recomputes, every prevHash links to the previous
+ * event's hash, and revisions are consecutive. `previous` is the event before `events[0]` when verifying a
+ * later page (null/undefined: `events[0]` must be revision 0 with prevHash null).
+ */
+export function verifyEventChain(
+  events: ReadonlyArray<HashableEvent & { hash: string }>,
+  previous?: { revision: number; hash: string } | null,
+): ChainVerification {
+  let prevHash: string | null = previous ? previous.hash : null;
+  let expectedRevision = previous ? previous.revision + 1 : 0;
+  let checked = 0;
+  for (const e of events) {
+    checked++;
+    if (e.revision !== expectedRevision) return { valid: false, checked, brokenAt: e.revision, reason: 'revision-gap' };
+    if (e.prevHash !== prevHash) return { valid: false, checked, brokenAt: e.revision, reason: 'prev-hash-mismatch' };
+    if (computeEventHash(e) !== e.hash) return { valid: false, checked, brokenAt: e.revision, reason: 'hash-mismatch' };
+    prevHash = e.hash;
+    expectedRevision++;
+  }
+  return { valid: true, checked };
+}
+
+/**
+ * Normalises a value to what JSON (and therefore a jsonb column) can hold, so the hash is computed over exactly
+ * what is stored and read back: drops undefined members, turns Dates into ISO strings (toJSON), rejects
+ * NaN/Infinity/BigInt/functions and the NUL character (which PostgreSQL text/jsonb cannot store).
+ */
+export function toJsonObject(value: unknown, what: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${what} must be a JSON object`);
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`${what} contains a non-finite number`);
+      return v;
+    });
+  } catch (e) {
+    throw new TypeError(`${what} is not JSON-serialisable: ${(e as Error).message}`);
+  }
+  if (text.includes('\\u0000')) throw new TypeError(`${what} contains a NUL character, which PostgreSQL cannot store`);
+  const parsed: unknown = JSON.parse(text);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TypeError(`${what} must be a JSON object`);
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,169 @@
+import type { Migration } from './migrations';
+
+/** Namespace of the event store's own migrations in schema_migrations. */
+export const EVENT_STORE_MIGRATION_NAMESPACE = 'event-store';
+/** NOTIFY channel raised by every append (payload: the stream id), delivered at commit. */
+export const EVENTS_NOTIFY_CHANNEL = 'es_events';
+
+/**
+ * Tables:
+ *  - es_events: the log. Global order is (transaction_id, global_position) = the primary key, so paging the
+ *    global log is an index range scan at any size. Rows are immutable (a trigger refuses UPDATE/DELETE/TRUNCATE).
+ *  - es_streams: one row per stream, the append lock (SELECT … FOR UPDATE) and the chain head
+ *    (revision, last_hash, last_transaction_id) plus stream metadata. revision = -1: no events yet.
+ *
+ * es_append(...) does a whole append in one statement (one round trip; its own transaction in autocommit):
+ *  1. lock the stream row (INSERT … ON CONFLICT DO NOTHING for a new stream, so concurrent creators
+ *     queue on the unique index and the losers then see the winner's row);
+ *  2. idempotency: when the caller supplied event ids and ALL of them are stored in this stream with the
+ *     same type and data, return the stored events (r_replay = true) and write nothing; any other overlap
+ *     raises ES002 (duplicate event id);
+ *  3. expected revision, else ES001 (→ ConcurrencyError);
+ *  4. the client computed the hash chain against (p_assumed_revision, p_assumed_hash); if the head moved
+ *     (only possible with 'any' / 'stream_exists' or a stale cache) raise ES003 with the actual head, the
+ *     client recomputes and retries;
+ *  5. if the stream's last append was made by a transaction with a HIGHER xid than ours (we waited for its
+ *     row lock), our events would sort before that stream's earlier events in the global order: raise
+ *     ES004, the client retries in a new transaction (a new, higher xid);
+ *  6. insert the events, advance the stream head, pg_notify (delivered on commit).
+ * Errors carry the stream head as JSON in DETAIL ({"revision": n, "hash": "…"}).
+ */
+const SCHEMA_V1 = `
+CREATE TABLE IF NOT EXISTS es_streams (
+  stream_id text PRIMARY KEY,
+  revision bigint NOT NULL DEFAULT -1,
+  last_hash text,
+  last_transaction_id xid8,
+  metadata jsonb,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS es_events (
+  global_position bigint GENERATED ALWAYS AS IDENTITY,
+  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  stream_id text NOT NULL,
+  stream_revision bigint NOT NULL,
+  event_id uuid NOT NULL,
+  event_type text NOT NULL,
+  data jsonb NOT NULL,
+  metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+  recorded_at timestamptz NOT NULL,
+  hash text NOT NULL,
+  prev_hash text,
+  CONSTRAINT es_events_pkey PRIMARY KEY (transaction_id, global_position),
+  CONSTRAINT es_events_stream_revision_key UNIQUE (stream_id, stream_revision),
+  CONSTRAINT es_events_event_id_key UNIQUE (event_id)
+);
+
+CREATE OR REPLACE FUNCTION es_events_immutable() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'es_events is append-only (% refused)', TG_OP USING ERRCODE = 'ES005';
+END
+$fn$;
+
+DROP TRIGGER IF EXISTS es_events_no_update ON es_events;
+CREATE TRIGGER es_events_no_update BEFORE UPDATE OR DELETE ON es_events
+  FOR EACH ROW EXECUTE FUNCTION es_events_immutable();
+DROP TRIGGER IF EXISTS es_events_no_truncate ON es_events;
+CREATE TRIGGER es_events_no_truncate BEFORE TRUNCATE ON es_events
+  FOR EACH STATEMENT EXECUTE FUNCTION es_events_immutable();
+
+CREATE OR REPLACE FUNCTION es_append(
+  p_stream text,
+  p_expected_kind text,         -- 'any' | 'no_stream' | 'stream_exists' | 'exact'
+  p_expected_revision bigint,   -- for 'exact'
+  p_assumed_revision bigint,    -- head the hash chain was computed against (-1: empty stream)
+  p_assumed_hash text,
+  p_check_ids boolean,          -- the caller supplied event ids: check for a replay
+  p_recorded_at timestamptz,
+  p_events jsonb                -- [{id, type, data, metadata, hash, prevHash}, ...]
+) RETURNS TABLE (
+  r_replay boolean, r_revision bigint, r_tx text, r_gp text,
+  r_event_id uuid, r_type text, r_data jsonb, r_metadata jsonb, r_recorded_at text, r_hash text, r_prev_hash text
+) LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_rev bigint;
+  v_hash text;
+  v_last_tx xid8;
+  v_count int := jsonb_array_length(p_events);
+  v_found int;
+  v_same int;
+  v_bad uuid;
+BEGIN
+  SELECT s.revision, s.last_hash, s.last_transaction_id INTO v_rev, v_hash, v_last_tx
+    FROM es_streams s WHERE s.stream_id = p_stream FOR UPDATE;
+  IF NOT FOUND THEN
+    INSERT INTO es_streams (stream_id) VALUES (p_stream) ON CONFLICT (stream_id) DO NOTHING;
+    SELECT s.revision, s.last_hash, s.last_transaction_id INTO v_rev, v_hash, v_last_tx
+      FROM es_streams s WHERE s.stream_id = p_stream FOR UPDATE;
+  END IF;
+
+  IF p_check_ids THEN
+    SELECT count(*)::int,
+           (count(*) FILTER (WHERE e.stream_id = p_stream AND e.event_type = n.type AND e.data = n.data))::int
+      INTO v_found, v_same
+      FROM jsonb_to_recordset(p_events) AS n(id uuid, type text, data jsonb)
+      JOIN es_events e ON e.event_id = n.id;
+    IF v_found > 0 THEN
+      IF v_found = v_count AND v_same = v_count THEN
+        RETURN QUERY
+          SELECT true, e.stream_revision, e.transaction_id::text, e.global_position::text, e.event_id, e.event_type,
+                 e.data, e.metadata, to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                 e.hash, e.prev_hash
+            FROM es_events e
+           WHERE e.event_id IN (SELECT n.id FROM jsonb_to_recordset(p_events) AS n(id uuid))
+           ORDER BY e.stream_revision;
+        RETURN;
+      END IF;
+      SELECT n.id INTO v_bad
+        FROM jsonb_to_recordset(p_events) AS n(id uuid, type text, data jsonb)
+        JOIN es_events e ON e.event_id = n.id
+       ORDER BY (e.stream_id = p_stream AND e.event_type = n.type AND e.data = n.data)
+       LIMIT 1;
+      RAISE EXCEPTION USING ERRCODE = 'ES002', MESSAGE = format('duplicate event id %s', v_bad),
+        DETAIL = json_build_object('revision', v_rev, 'hash', v_hash, 'eventId', v_bad)::text;
+    END IF;
+  END IF;
+
+  IF (p_expected_kind = 'no_stream' AND v_rev <> -1)
+     OR (p_expected_kind = 'stream_exists' AND v_rev = -1)
+     OR (p_expected_kind = 'exact' AND v_rev IS DISTINCT FROM p_expected_revision) THEN
+    RAISE EXCEPTION USING ERRCODE = 'ES001', MESSAGE = format('wrong expected revision for stream %s', p_stream),
+      DETAIL = json_build_object('revision', v_rev, 'hash', v_hash)::text;
+  END IF;
+
+  IF v_rev IS DISTINCT FROM p_assumed_revision OR v_hash IS DISTINCT FROM p_assumed_hash THEN
+    RAISE EXCEPTION USING ERRCODE = 'ES003', MESSAGE = format('stream %s moved on; recompute the hash chain', p_stream),
+      DETAIL = json_build_object('revision', v_rev, 'hash', v_hash)::text;
+  END IF;
+
+  IF v_last_tx IS NOT NULL AND v_last_tx > pg_current_xact_id() THEN
+    RAISE EXCEPTION USING ERRCODE = 'ES004', MESSAGE = format('stream %s was appended by a newer transaction; retry', p_stream),
+      DETAIL = json_build_object('revision', v_rev, 'hash', v_hash)::text;
+  END IF;
+
+  RETURN QUERY
+    WITH ins AS (
+      INSERT INTO es_events (stream_id, stream_revision, event_id, event_type, data, metadata, recorded_at, hash, prev_hash)
+      SELECT p_stream, v_rev + n.ord, n.id, n.type, n.data, COALESCE(n.metadata, '{}'::jsonb), p_recorded_at, n.hash, n.prev
+        FROM ROWS FROM (jsonb_to_recordset(p_events) AS (id uuid, type text, data jsonb, metadata jsonb, hash text, "prevHash" text))
+             WITH ORDINALITY AS n(id, type, data, metadata, hash, prev, ord)
+       ORDER BY n.ord
+      RETURNING es_events.stream_revision, es_events.transaction_id, es_events.global_position
+    )
+    SELECT false, ins.stream_revision, ins.transaction_id::text, ins.global_position::text,
+           NULL::uuid, NULL::text, NULL::jsonb, NULL::jsonb, NULL::text, NULL::text, NULL::text
+      FROM ins;
+
+  UPDATE es_streams
+     SET revision = v_rev + v_count,
+         last_hash = p_events -> (v_count - 1) ->> 'hash',
+         last_transaction_id = pg_current_xact_id()
+   WHERE stream_id = p_stream;
+
+  PERFORM pg_notify('${EVENTS_NOTIFY_CHANNEL}', p_stream);
+END
+$fn$;
+`;
+
+export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [{ id: '0001-es-events-streams-append', sql: SCHEMA_V1 }];

@@ -1,0 +1,480 @@
+import { v4 as uuidv4, validate as uuidValidate } from 'uuid';
+import {
+  ConcurrencyError,
+  DuplicateEventIdError,
+  parsePosition,
+  START,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type Position,
+  type ReadAllOptions,
+  type ReadAllPage,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamMetadata,
+  type SubscribeToAllOptions,
+  type Subscription,
+} from '../event-store.port';
+import { computeEventHash, toJsonObject } from '../hashing';
+import { PollingSubscription, type SubscriptionPage } from '../polling-subscription';
+import { EVENT_STORE_MIGRATION_NAMESPACE, EVENT_STORE_MIGRATIONS, EVENTS_NOTIFY_CHANNEL } from './event-store-schema';
+import { runMigrations } from './migrations';
+import type { SqlDatabase } from './sql-database';
+
+export const DEFAULT_READ_ALL_MAX_COUNT = 1000;
+export const MAX_STREAM_ID_LENGTH = 500;
+
+/** The head of a stream's hash chain: revision of its last event (-1: none) and that event's hash. */
+export interface StreamHead {
+  revision: number;
+  hash: string | null;
+}
+
+/** An event after validation and JSON normalisation, with its id fixed. */
+export interface PreparedEvent {
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+export interface SqlEventStoreOptions {
+  /** Reported `kind`; default from the database ('pglite' → 'embedded', 'pg' → 'postgres'). */
+  kind?: 'embedded' | 'postgres';
+  /** close() also closes the database (default false: the database is shared with read models). */
+  ownsDatabase?: boolean;
+  /** How many stream heads to remember to save a read before appending (default 10 000). */
+  streamHeadCacheSize?: number;
+}
+
+const EVENT_COLUMNS = `stream_id, stream_revision, transaction_id::text AS tx, global_position::text AS gp, event_id::text AS event_id,
+  event_type, data, metadata, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, hash, prev_hash`;
+
+interface EventRow {
+  stream_id: string;
+  stream_revision: number | string;
+  tx: string;
+  gp: string;
+  event_id: string;
+  event_type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown> | null;
+  recorded_at: string;
+  hash: string;
+  prev_hash: string | null;
+}
+
+interface AppendRow {
+  r_replay: boolean;
+  r_revision: number | string;
+  r_tx: string;
+  r_gp: string;
+  r_event_id: string | null;
+  r_type: string | null;
+  r_data: Record<string, unknown> | null;
+  r_metadata: Record<string, unknown> | null;
+  r_recorded_at: string | null;
+  r_hash: string | null;
+  r_prev_hash: string | null;
+}
+
+/** SQL of the global-order read: only events of transactions below the snapshot's xmin (see class doc). */
+export const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM es_events
+ WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY transaction_id, global_position
+ LIMIT $3`;
+
+const HEAD_POSITION_SQL = `SELECT transaction_id::text AS tx, global_position::text AS gp FROM es_events
+ WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY transaction_id DESC, global_position DESC LIMIT 1`;
+
+/** Committed events that readers may not see yet because an older transaction is still open. */
+const PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM es_events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS pending`;
+
+function rowToEvent(r: EventRow): RecordedEvent {
+  return {
+    stream: r.stream_id,
+    revision: Number(r.stream_revision),
+    position: `${r.tx}/${r.gp}`,
+    eventId: r.event_id,
+    type: r.event_type,
+    data: r.data,
+    metadata: r.metadata ?? {},
+    recordedAt: r.recorded_at,
+    hash: r.hash,
+    prevHash: r.prev_hash,
+  };
+}
+
+function validateStream(stream: string) {
+  if (typeof stream !== 'string' || stream.length === 0 || stream.length > MAX_STREAM_ID_LENGTH) {
+    throw new TypeError(`stream must be a non-empty string of at most ${MAX_STREAM_ID_LENGTH} characters`);
+  }
+}
+
+function validateExpected(expected: ExpectedRevision) {
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
+  if (typeof expected !== 'number' || !Number.isSafeInteger(expected) || expected < 0) {
+    throw new TypeError(`expectedRevision must be 'any', 'no_stream', 'stream_exists' or a revision >= 0, got ${String(expected)}`);
+  }
+}
+
+/** Validates events, fixes their ids and normalises data/metadata to exactly what jsonb stores. */
+export function prepareEvents(stream: string, events: readonly EventToAppend[]): PreparedEvent[] {
+  if (!Array.isArray(events) || events.length === 0) throw new TypeError('appendToStream needs at least one event');
+  const seen = new Set<string>();
+  return events.map((e, i) => {
+    if (!e || typeof e.type !== 'string' || e.type.length === 0) throw new TypeError(`event #${i} needs a non-empty type`);
+    const eventId = e.eventId === undefined ? uuidv4() : String(e.eventId).toLowerCase();
+    if (!uuidValidate(eventId)) throw new TypeError(`event #${i}: eventId must be a UUID, got "${String(e.eventId)}"`);
+    if (seen.has(eventId)) throw new DuplicateEventIdError(eventId, stream);
+    seen.add(eventId);
+    return {
+      eventId,
+      type: e.type,
+      data: toJsonObject(e.data, `event #${i} data`),
+      metadata: e.metadata === undefined ? {} : toJsonObject(e.metadata, `event #${i} metadata`),
+    };
+  });
+}
+
+/** Chains prepared events onto a stream head: revisions, prevHash and hash (recordedAt fixed by the caller). */
+export function chainEvents(
+  stream: string,
+  events: readonly PreparedEvent[],
+  head: StreamHead,
+  recordedAt: string,
+): Array<Omit<RecordedEvent, 'position'>> {
+  let prevHash = head.hash;
+  return events.map((e, i) => {
+    const unhashed = { stream, revision: head.revision + 1 + i, eventId: e.eventId, type: e.type, data: e.data, metadata: e.metadata, recordedAt, prevHash };
+    const hash = computeEventHash(unhashed);
+    prevHash = hash;
+    return { ...unhashed, hash };
+  });
+}
+
+/**
+ * The one statement that appends (see event-store-schema.ts): exported so that tests (and tools) can run
+ * the very same SQL path on their own connection, e.g. inside a transaction they hold open.
+ */
+export function buildAppendStatement(
+  stream: string,
+  chained: ReadonlyArray<Omit<RecordedEvent, 'position'>>,
+  expected: ExpectedRevision,
+  head: StreamHead,
+  checkIds: boolean,
+): { sql: string; params: unknown[] } {
+  const kind = typeof expected === 'number' ? 'exact' : expected;
+  const payload = chained.map((e) => ({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata, hash: e.hash, prevHash: e.prevHash }));
+  return {
+    sql: `SELECT * FROM es_append($1::text, $2::text, $3::bigint, $4::bigint, $5::text, $6::boolean, $7::timestamptz, $8::text::jsonb)`,
+    params: [
+      stream,
+      kind,
+      typeof expected === 'number' ? expected : null,
+      head.revision,
+      head.hash,
+      checkIds,
+      chained[0]?.recordedAt ?? new Date().toISOString(),
+      JSON.stringify(payload),
+    ],
+  };
+}
+
+interface PgLikeError {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+}
+
+function headFromDetail(err: PgLikeError): StreamHead & { eventId?: string } {
+  try {
+    const d = JSON.parse(err.detail ?? '{}') as { revision?: number | string; hash?: string | null; eventId?: string };
+    return { revision: Number(d.revision ?? -1), hash: d.hash ?? null, eventId: d.eventId };
+  } catch {
+    return { revision: -1, hash: null };
+  }
+}
+
+/**
+ * EventStore over a SqlDatabase: the same SQL on PostgreSQL ('postgres') and PGlite ('embedded').
+ *
+ * Appends: one statement, `es_append(...)` (see event-store-schema.ts), i.e. one round trip and one
+ * transaction, when the stream head (revision + last hash) is known: it is cached from earlier appends and
+ * reads of this process, and is always 'empty' for expectedRevision 'no_stream'. Otherwise one extra
+ * lookup first. A stale cache costs one retry (the function reports the actual head). Event hashes
+ * are computed here (RFC 8785 needs JavaScript's number formatting), the database verifies the head under
+ * the stream's row lock, so the chain cannot fork.
+ *
+ * Global order: position = `${transaction_id}/${global_position}`, ordered by that pair. A reader only sees
+ * events whose transaction_id is below the xmin of its snapshot (every transaction older than that has
+ * finished), so an event of a transaction that commits late — though it drew a lower sequence number or has
+ * a lower xid — can never appear behind a position a reader already passed: it is held back until every
+ * older transaction ended and then sorts exactly where the reader will look next. Cost: while any
+ * transaction with an xid stays open (in this database's cluster), newer events wait for it. Appends of this
+ * store are short; keep other transactions short too (consider idle_in_transaction_session_timeout).
+ * Stream order and global order agree: an append that waited for a stream lock held by a newer transaction
+ * is retried in a new transaction (ES004).
+ *
+ * PGlite has one connection and serialises transactions, so appends there run one at a time and readers
+ * always see everything committed.
+ */
+export class SqlEventStore implements EventStore {
+  readonly kind: 'embedded' | 'postgres';
+  private readonly heads = new Map<string, StreamHead>();
+  private readonly headCacheSize: number;
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private unlisten: Promise<(() => Promise<void>) | null> | null = null;
+  private initialized: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    readonly db: SqlDatabase,
+    private readonly options: SqlEventStoreOptions = {},
+  ) {
+    this.kind = options.kind ?? (db.kind === 'pglite' ? 'embedded' : 'postgres');
+    this.headCacheSize = options.streamHeadCacheSize ?? 10_000;
+  }
+
+  /** Creates/upgrades the schema (idempotent, safe with several processes starting at once). */
+  init(): Promise<void> {
+    if (!this.initialized) {
+      this.initialized = runMigrations(this.db, EVENT_STORE_MIGRATION_NAMESPACE, EVENT_STORE_MIGRATIONS).then(() => undefined);
+      this.initialized.catch(() => {
+        this.initialized = null;
+      });
+    }
+    return this.initialized;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    const unlisten = await this.unlisten?.catch(() => null);
+    this.unlisten = null;
+    await unlisten?.().catch(() => undefined);
+    if (this.options.ownsDatabase) await this.db.close();
+  }
+
+  private assertOpen() {
+    if (this.closed) throw new Error('SqlEventStore is closed');
+  }
+
+  // ---- stream head cache -------------------------------------------------------------------------------
+
+  private rememberHead(stream: string, head: StreamHead) {
+    const known = this.heads.get(stream);
+    if (known && known.revision > head.revision) return;
+    this.heads.delete(stream);
+    this.heads.set(stream, head);
+    if (this.heads.size > this.headCacheSize) {
+      const oldest = this.heads.keys().next().value;
+      if (oldest !== undefined) this.heads.delete(oldest);
+    }
+  }
+
+  private async readHead(stream: string): Promise<StreamHead> {
+    const { rows } = await this.db.query<{ revision: number | string; last_hash: string | null }>(
+      `SELECT revision, last_hash FROM es_streams WHERE stream_id = $1`,
+      [stream],
+    );
+    return rows[0] ? { revision: Number(rows[0].revision), hash: rows[0].last_hash } : { revision: -1, hash: null };
+  }
+
+  // ---- append --------------------------------------------------------------------------------------------
+
+  async appendToStream(stream: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
+    this.assertOpen();
+    validateStream(stream);
+    const expected = options?.expectedRevision ?? 'any';
+    validateExpected(expected);
+    const prepared = prepareEvents(stream, events);
+    const checkIds = events.some((e) => e.eventId !== undefined);
+    const recordedAt = new Date().toISOString();
+
+    // The head the chain is computed against: known for 'no_stream', else cached, else looked up. A wrong
+    // guess is safe: es_append verifies it under the row lock and reports the actual head (ES001/ES003).
+    let head: StreamHead = expected === 'no_stream' ? { revision: -1, hash: null } : (this.heads.get(stream) ?? (await this.readHead(stream)));
+
+    for (let attempt = 0; ; attempt++) {
+      const chained = chainEvents(stream, prepared, head, recordedAt);
+      const { sql, params } = buildAppendStatement(stream, chained, expected, head, checkIds);
+      let rows: AppendRow[];
+      try {
+        rows = (await this.db.query<AppendRow>(sql, params)).rows;
+      } catch (e) {
+        const err = e as PgLikeError;
+        const actual = headFromDetail(err);
+        switch (err.code) {
+          case 'ES001': // wrong expected revision
+            if (actual.revision >= 0) this.rememberHead(stream, actual);
+            throw new ConcurrencyError(stream, expected, actual.revision < 0 ? null : actual.revision);
+          case 'ES002':
+            throw new DuplicateEventIdError(actual.eventId ?? prepared[0].eventId, stream);
+          case 'ES003': // head moved since we computed the chain (only for any/stream_exists or a stale cache)
+            head = { revision: actual.revision, hash: actual.hash };
+            if (attempt < 20) continue;
+            throw new ConcurrencyError(stream, expected, actual.revision < 0 ? null : actual.revision);
+          case 'ES004': // a newer transaction appended to this stream while we waited: retry with a new xid
+            head = { revision: actual.revision, hash: actual.hash };
+            if (attempt < 20) continue;
+            throw new ConcurrencyError(stream, expected, actual.revision < 0 ? null : actual.revision);
+          case '23505': // unique violation from a race the locks did not cover
+            throw await this.uniqueViolation(stream, expected, prepared, err);
+          case '40001': // serialization failure
+          case '40P01': // deadlock
+            throw new ConcurrencyError(stream, expected, await this.streamRevision(stream).catch(() => null));
+          default:
+            throw e;
+        }
+      }
+      return this.appended(stream, chained, rows);
+    }
+  }
+
+  private async uniqueViolation(stream: string, expected: ExpectedRevision, prepared: PreparedEvent[], err: PgLikeError): Promise<Error> {
+    if (err.constraint === 'es_events_event_id_key') {
+      const ids = prepared.map((p) => p.eventId);
+      const { rows } = await this.db.query<{ event_id: string }>(`SELECT event_id::text AS event_id FROM es_events WHERE event_id = ANY($1::uuid[])`, [ids]);
+      return new DuplicateEventIdError(rows[0]?.event_id ?? ids[0], stream);
+    }
+    return new ConcurrencyError(stream, expected, await this.streamRevision(stream).catch(() => null));
+  }
+
+  private appended(stream: string, chained: ReadonlyArray<Omit<RecordedEvent, 'position'>>, rows: AppendRow[]): AppendResult {
+    if (rows.length > 0 && rows[0].r_replay) {
+      const stored: RecordedEvent[] = rows.map((r) => ({
+        stream,
+        revision: Number(r.r_revision),
+        position: `${r.r_tx}/${r.r_gp}`,
+        eventId: r.r_event_id!,
+        type: r.r_type!,
+        data: r.r_data!,
+        metadata: r.r_metadata ?? {},
+        recordedAt: r.r_recorded_at!,
+        hash: r.r_hash!,
+        prevHash: r.r_prev_hash,
+      }));
+      const last = stored[stored.length - 1];
+      return { nextExpectedRevision: last.revision, position: last.position, events: stored, idempotentReplay: true };
+    }
+    const byRevision = new Map(rows.map((r) => [Number(r.r_revision), `${r.r_tx}/${r.r_gp}`]));
+    const recorded: RecordedEvent[] = chained.map((e) => {
+      const position = byRevision.get(e.revision);
+      if (!position) throw new Error(`es_append did not return revision ${e.revision} of ${stream}`);
+      return { ...e, position };
+    });
+    const last = recorded[recorded.length - 1];
+    this.rememberHead(stream, { revision: last.revision, hash: last.hash });
+    this.wakeSubscriptions();
+    return { nextExpectedRevision: last.revision, position: last.position, events: recorded, idempotentReplay: false };
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------------------
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    validateStream(stream);
+    const backwards = options.direction === 'backwards';
+    const limit = options.maxCount === undefined ? null : Math.max(0, Math.floor(options.maxCount));
+    if (limit === 0) return [];
+    const from = options.fromRevision;
+    if (from !== undefined && (!Number.isSafeInteger(from) || from < 0)) throw new TypeError('fromRevision must be an integer >= 0');
+    const { rows } = backwards
+      ? await this.db.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_revision <= $2::bigint
+            ORDER BY stream_revision DESC LIMIT $3::bigint`,
+          [stream, from ?? Number.MAX_SAFE_INTEGER, limit],
+        )
+      : await this.db.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_revision >= $2::bigint
+            ORDER BY stream_revision LIMIT $3::bigint`,
+          [stream, from ?? 0, limit],
+        );
+    const events = rows.map(rowToEvent);
+    // The newest event seen is a good guess of the head for the append that usually follows a read.
+    const newest = backwards ? events[0] : events[events.length - 1];
+    if (newest) this.rememberHead(stream, { revision: newest.revision, hash: newest.hash });
+    return events;
+  }
+
+  async streamRevision(stream: string): Promise<number | null> {
+    this.assertOpen();
+    const head = await this.readHead(stream);
+    return head.revision < 0 ? null : head.revision;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllPage> {
+    this.assertOpen();
+    const after = options.after ?? START;
+    const [tx, gp] = parsePosition(after);
+    const max = Math.max(1, Math.floor(options.maxCount ?? DEFAULT_READ_ALL_MAX_COUNT));
+    const { rows } = await this.db.query<EventRow>(READ_ALL_SQL, [tx.toString(), gp.toString(), max + 1]);
+    const isEnd = rows.length <= max;
+    const events = (isEnd ? rows : rows.slice(0, max)).map(rowToEvent);
+    return { events, lastPosition: events.length ? events[events.length - 1].position : after, isEnd };
+  }
+
+  async headPosition(): Promise<Position> {
+    this.assertOpen();
+    const { rows } = await this.db.query<{ tx: string; gp: string }>(HEAD_POSITION_SQL);
+    return rows[0] ? `${rows[0].tx}/${rows[0].gp}` : START;
+  }
+
+  // ---- subscriptions -------------------------------------------------------------------------------------
+
+  subscribeToAll(options: SubscribeToAllOptions): Subscription {
+    this.assertOpen();
+    const read = async (after: Position, maxCount: number): Promise<SubscriptionPage> => {
+      const page = await this.readAll({ after, maxCount });
+      if (page.events.length > 0 || this.db.kind === 'pglite') return page;
+      const { rows } = await this.db.query<{ pending: boolean }>(PENDING_SQL);
+      return { ...page, pending: rows[0]?.pending === true };
+    };
+    const sub = new PollingSubscription(read, options, (s) => this.subscriptions.delete(s));
+    this.subscriptions.add(sub);
+    this.ensureListening();
+    return sub;
+  }
+
+  private ensureListening() {
+    if (this.unlisten) return;
+    this.unlisten = this.db.listen(EVENTS_NOTIFY_CHANNEL, () => this.wakeSubscriptions()).catch(() => {
+      this.unlisten = null; // polling still works; try again with the next subscription
+      return null;
+    });
+  }
+
+  private wakeSubscriptions() {
+    for (const s of this.subscriptions) s.wake();
+  }
+
+  // ---- metadata, health ----------------------------------------------------------------------------------
+
+  async getStreamMetadata(stream: string): Promise<StreamMetadata | null> {
+    this.assertOpen();
+    const { rows } = await this.db.query<{ metadata: StreamMetadata | null }>(`SELECT metadata FROM es_streams WHERE stream_id = $1`, [stream]);
+    return rows[0]?.metadata ?? null;
+  }
+
+  async setStreamMetadata(stream: string, metadata: StreamMetadata): Promise<void> {
+    this.assertOpen();
+    validateStream(stream);
+    const json = JSON.stringify(toJsonObject(metadata, 'stream metadata'));
+    await this.db.query(
+      `INSERT INTO es_streams (stream_id, metadata) VALUES ($1, $2::text::jsonb)
+       ON CONFLICT (stream_id) DO UPDATE SET metadata = EXCLUDED.metadata`,
+      [stream, json],
+    );
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.db.query('SELECT 1 AS ok', []);
+  }
+}
