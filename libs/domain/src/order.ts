@@ -262,14 +262,12 @@ function openRushDispute(cmd: OpenRushDispute, state: OrderState): OrderEvent[] 
   if (openedMs < Date.parse(order.placedAt)) {
     throw new DomainError('OPENED_BEFORE_PLACEMENT', 'A dispute cannot be opened before the order was placed', { field: 'openedAt' });
   }
-  if (state.disputeIds.includes(disputeId) && state.activeDisputeId !== disputeId) {
-    throw new DomainError('DISPUTE_ALREADY_EXISTS', `Dispute ${disputeId} already exists`);
-  }
-  if (state.activeDisputeId !== null && (state.activeDisputeId === disputeId || !cmd.activeDisputeFinal)) {
+  if (state.activeDisputeId !== null && !cmd.activeDisputeFinal) {
     throw new DomainError('DISPUTE_ALREADY_OPEN', 'Another rush-order dispute on this order is not yet final', {
       activeDisputeId: state.activeDisputeId,
     });
   }
+  if (state.disputeIds.includes(disputeId)) throw new DomainError('DISPUTE_ALREADY_EXISTS', `Dispute ${disputeId} already exists`);
   return [
     {
       type: 'RushDisputeOpened',
