@@ -11,15 +11,17 @@
  * GET /audit/proofs/inclusion?eventId=<id>&treeSize=<n> → InclusionProof
  *   {"eventId":"…","stream":"…","revision":3,"eventHash":"<hex>","leafIndex":17,"treeSize":1234,
  *    "leafHash":"<hex>","path":["<hex>",…]}
- *   Proves leaf `leafIndex` of the tree of `treeSize` leaves. treeSize defaults to the newest
- *   checkpoint's size; it must be ≥ leafIndex + 1 and ≤ the log size. `path` is the RFC 9162
+ *   Proves leaf `leafIndex` of the tree of `treeSize` leaves; it must be ≥ leafIndex + 1 and ≤ the
+ *   log size. The endpoint should default treeSize to the newest checkpoint's size, so the proof
+ *   matches a signed root (MerkleLog.inclusionProof itself defaults to the current log size). `path` is the RFC 9162
  *   inclusion path, leaf-sibling first. The leaf is eventLeafHash({stream, revision, eventId,
  *   hash: eventHash}) (event-leaf.ts); `leafHash` is a convenience a verifier recomputes.
  *
  * GET /audit/proofs/consistency?from=<m>&to=<n>         → ConsistencyProof
  *   {"fromSize":1000,"toSize":1234,"path":["<hex>",…]}
  *   RFC 9162 consistency proof that the tree of `fromSize` leaves is a prefix of the tree of
- *   `toSize` leaves (empty when from = 0 or from = to). `to` defaults to the newest checkpoint's size.
+ *   `toSize` leaves (empty when from = 0 or from = to). The endpoint should default `to` to the newest
+ *   checkpoint's size. Errors: MerkleLogError code 'event-not-found' → 404, 'invalid-range' → 400.
  *
  * Event (event.json for the verifier) = one item of GET /streams/{stream} or one NDJSON line of the
  * export: {stream, revision, position, eventId, type, data, metadata, recordedAt, hash, prevHash}.
