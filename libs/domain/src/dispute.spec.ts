@@ -14,7 +14,7 @@ import {
   type Evidence,
 } from './dispute';
 import { DeciderSpecification } from './testing';
-import { at, fact, opened, pickup, snapshot, V2, waybill } from './test-fixtures';
+import { at, fact, opened, pickup, SETTINGS, snapshot, V2, waybill } from './test-fixtures';
 import type { DisputeOption, OrderSnapshot } from './types';
 
 const spec = DeciderSpecification.for(disputeDecider);
@@ -72,8 +72,8 @@ describe('OpenDispute', () => {
     expect(JSON.parse(JSON.stringify(U))).toEqual(U);
   });
   it('refuses a second opening, future openings and bad settings', () => {
-    spec.given(U).when({ ...(U[0].data as never), type: 'OpenDispute', order: bare, now: at(30) } as never).thenThrows('DISPUTE_ALREADY_EXISTS');
-    const cmd = { type: 'OpenDispute' as const, disputeId: 'd-2', order: bare, openedAt: at(31), flow: 'UNIFIED' as const, settings: U[0].data.settings as never, now: at(30) };
+    const cmd = { type: 'OpenDispute' as const, disputeId: 'd-2', order: bare, openedAt: at(31), flow: 'UNIFIED' as const, settings: SETTINGS, now: at(30) };
+    spec.given(U).when({ ...cmd, now: at(31) }).thenThrows('DISPUTE_ALREADY_EXISTS');
     spec.given([]).when(cmd).thenThrows('OPENED_AT_IN_FUTURE');
     spec.given([]).when({ ...cmd, openedAt: at(-1) }).thenThrows('OPENED_BEFORE_PLACEMENT');
     spec.given([]).when({ ...cmd, now: at(31), settings: { ...cmd.settings, contestWindowMs: 0 } }).thenThrows('INVALID_INPUT');

@@ -44,6 +44,7 @@
  * (CONSUMER_RESPONSE_WINDOW_CLOSED); a contest by contestWindowEndsAt = choice time + contestWindow
  * (CONTEST_WINDOW_CLOSED). Exactly at a due time is still in time; a deadline fires at now ≥ dueAt.
  */
+import type { Decider } from './decider';
 import { DomainError, invalidInput } from './errors';
 import {
   renderJudgement,
@@ -1469,5 +1470,5 @@ export function rejudge(events: readonly { type: string; data: unknown }[], rule
   return { rulesVersion: version, recorded, replayed, differs: differences.length > 0, differences, state };
 }
 
-export const decider = { decide, evolve, initialState };
+export const decider: Decider<DisputeCommand, DisputeEvent, DisputeState> = { decide, evolve, initialState };
 export const disputeDecider = decider;

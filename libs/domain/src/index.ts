@@ -3,6 +3,7 @@
  * assessment, rules versions / penalty points, and settings helpers. No Nest, no I/O, no clock: every
  * instant comes in a command.
  */
+export type { Decider } from './decider';
 export * from './errors';
 export * from './types';
 export * from './shipping';

@@ -20,6 +20,7 @@
  *    amount): REFUND_EXCEEDS_ORDER_AMOUNT, 422.
  *  - Facts may arrive out of time order; `seq` is the recording order, `occurredAt` the business time.
  */
+import type { Decider } from './decider';
 import { DomainError, invalidInput } from './errors';
 import { assessShipping, type ShippingAssessment } from './shipping';
 import { compact, iso, toMs } from './time';
@@ -308,5 +309,5 @@ export function toOrderView(state: OrderState, now: string): OrderView {
   };
 }
 
-export const decider = { decide, evolve, initialState };
+export const decider: Decider<OrderCommand, OrderEvent, OrderState> = { decide, evolve, initialState };
 export const orderDecider = decider;

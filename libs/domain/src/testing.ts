@@ -6,13 +6,8 @@
  *   spec.given(events).when(command).thenMatches([{ type: 'DisputeSettled', data: { via: 'CHOICE' } }]);
  *   spec.given(events).when(command).thenThrows('PRECONDITIONS_NOT_MET', { missing: ['PICKUP_SCANNED'] });
  */
+import type { Decider } from './decider';
 import { DomainError } from './errors';
-
-export interface Decider<C, E, S> {
-  decide(command: C, state: S): E[];
-  evolve(state: S, event: E): S;
-  initialState(): S;
-}
 
 export interface Then<E, S> {
   /** The produced events equal `expected` exactly. */
