@@ -304,6 +304,32 @@ describe('option table: NO_FAULT_DEFENSE', () => {
   });
 });
 
+describe('option table in the legacy flow: same preconditions, same outcomes for a first choice', () => {
+  const doc = [{ kind: 'DOCUMENT' as const, ref: 'x' }];
+  it.each([
+    ['CONSUMER_CANCELLED', choose('CONSUMER_CANCELLED', 31, cancelled)],
+    ['SHIPPED_WITH_PICKUP', choose('SHIPPED_WITH_PICKUP', 31, shipped)],
+    ['SHIP_BY_AGREED_DATE', shipBy(31, 60)],
+    ['SHIP_BY_AGREED_DATE (pickup on record)', shipBy(31, 60, snapshot({}, [pickup(30)]))],
+    ['OUT_OF_STOCK_REFUND', choose('OUT_OF_STOCK_REFUND', 31)],
+    ['NO_FAULT_DEFENSE proven', defend('SHIPPED_WITHIN_DEADLINE', 31, shipped)],
+    ['NO_FAULT_DEFENSE for review', defend('FORCE_MAJEURE', 31, bare, doc)],
+  ])('%s', (_label, cmd) => {
+    const strip = (events: DisputeEvent[]) => events.map((e) => e.type);
+    expect(strip(decide(cmd, fold(L)))).toEqual(strip(decide(cmd, fold(U))));
+    expect(fold([...L, ...decide(cmd, fold(L))]).status).toBe(fold([...U, ...decide(cmd, fold(U))]).status);
+  });
+  it.each([
+    [choose('CONSUMER_CANCELLED', 31, bare), ['CANCELLATION_REQUESTED_OR_REFUNDED']],
+    [choose('SHIPPED_WITH_PICKUP', 31, snapshot({}, [waybill(3)])), ['PICKUP_SCANNED']],
+    [shipBy(31, 20), ['AGREED_SHIP_BY_IN_FUTURE']],
+    [shipBy(31, 60, bare, []), ['AGREEMENT_EVIDENCE']],
+    [defend('ABNORMAL_ORDER', 31), ['DEFENSE_EVIDENCE:CALL_RECORD|SMS|CHAT_LOG|PHOTO']],
+  ])('refuses %#', (cmd, missing) => {
+    spec.given(L).when(cmd).thenThrows('PRECONDITIONS_NOT_MET', { missing });
+  });
+});
+
 describe('unified flow: exactly one choice', () => {
   it.each([
     ['a settled choice', choose('SHIPPED_WITH_PICKUP', 31, shipped)],
@@ -501,6 +527,10 @@ describe('AGREED_SHIP_BY deadline and pickup observation', () => {
       .given(waiting)
       .when({ type: 'ObservePickup', pickup: pickup(40), now: at(41) })
       .thenMatches([{ type: 'DisputeSettled', data: { via: 'PICKUP_OBSERVED', settledAt: at(41), satisfiedBy: [{ occurredAt: at(40), carrier: 'SF' }], contestWindowEndsAt: at(103) } }]);
+  });
+  it('ObservePickup captures only the fact fields', () => {
+    const out = decide({ type: 'ObservePickup', pickup: { ...pickup(40), recordedAt: at(41) } as never, now: at(41) }, fold(waiting));
+    expect((out[0].data as { satisfiedBy: object[] }).satisfiedBy[0]).toEqual({ seq: expect.any(Number), type: 'PICKUP_SCANNED', occurredAt: at(40), carrier: 'SF', waybillNo: 'SF123' });
   });
   it('ObservePickup is a no-op for a later scan or in another state', () => {
     spec.given(waiting).when({ type: 'ObservePickup', pickup: pickup(61), now: at(62) }).thenNothing();

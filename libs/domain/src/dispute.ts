@@ -1192,7 +1192,7 @@ function observePickup(cmd: ObservePickup, state: DisputeState): DisputeEvent[] 
         option: 'SHIP_BY_AGREED_DATE',
         settledAt: iso(nowMs),
         via: 'PICKUP_OBSERVED',
-        satisfiedBy: [compact({ ...p, occurredAt: iso(occurredMs) })],
+        satisfiedBy: [compact({ seq: p.seq, type: p.type, occurredAt: iso(occurredMs), carrier: p.carrier, waybillNo: p.waybillNo })],
         refund: false,
         contestWindowEndsAt: state.contestWindowEndsAt,
       },
