@@ -21,7 +21,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     requestIdLogLabel: 'reqId',
-    genReqId: (req) => {
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID_RE.test(h) ? h : randomUUID();
     },

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { AppConfig } from './config/config';
+import { AuthGuard } from './auth/auth';
+import { IdempotencyInterceptor } from './http/idempotency';
+import { MetricsController } from './infra/metrics';
+import { HealthController } from './health/health.controller';
+import { PersistenceModule } from './infra/persistence.module';
+import { CoreModule } from './infra/core.module';
+import { OrdersController } from './orders/orders.controller';
+import { OrdersService } from './orders/orders.service';
+import { DisputesController } from './disputes/disputes.controller';
+import { DisputesService } from './disputes/disputes.service';
+import { DisputeReactions } from './disputes/dispute-reactions';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config)],
+      controllers: [HealthController, MetricsController, OrdersController, DisputesController],
+      providers: [
+        OrdersService,
+        DisputesService,
+        DisputeReactions,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+      exports: [DisputesService, OrdersService],
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { contextFrom } from '../app/command-context';
+import { setPosition } from '../app/position-header';
+import { type Actor, CurrentActor, Roles } from '../auth/auth';
+import { ChoiceDto, ConsumerResponseDto, ContestDto, JudgementDto, OpenDisputeDto, ReplayDto } from '../dto/disputes.dto';
+import { IdParam } from '../dto/params';
+import { DisputesService } from './disputes.service';
+
+class AtQuery {
+  @IsOptional() @IsString() @MaxLength(64) at?: string;
+}
+
+@ApiTags('disputes')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: same key + same body → the first answer' })
+@Controller('disputes')
+export class DisputesController {
+  constructor(private readonly disputes: DisputesService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('platform')
+  @ApiOperation({ summary: 'Open a rush-order dispute (409 while another one on the order is not final)' })
+  async open(@Body() dto: OpenDisputeDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.disputes.open(dto, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.disputes.view(r.state, r.revision);
+  }
+
+  @Get(':id')
+  @Roles('platform', 'merchant', 'consumer', 'adjudicator', 'auditor')
+  @ApiOperation({ summary: 'A dispute; with ?at=<revision|ISO time> the state as it stood then' })
+  @ApiQuery({ name: 'at', required: false })
+  get(@Param() p: IdParam, @Query() q: AtQuery, @CurrentActor() actor: Actor) {
+    return this.disputes.get(p.id!, actor, q.at);
+  }
+
+  @Get(':id/options')
+  @Roles('merchant', 'platform', 'adjudicator')
+  @ApiOperation({ summary: 'Which options the system accepts now, with the missing facts and what each requires' })
+  options(@Param() p: IdParam, @CurrentActor() actor: Actor) {
+    return this.disputes.options(p.id!, actor);
+  }
+
+  @Post(':id/choice')
+  @HttpCode(200)
+  @Roles('merchant')
+  @ApiOperation({ summary: "The merchant's one settlement or no-fault defense (409 once a choice stands; 422 when preconditions fail)" })
+  async choose(@Param() p: IdParam, @Body() dto: ChoiceDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.disputes.choose(p.id!, dto, actor, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.disputes.view(r.state, r.revision);
+  }
+
+  @Post(':id/consumer-response')
+  @HttpCode(200)
+  @Roles('consumer')
+  @ApiOperation({ summary: "The consumer accepts or rejects the merchant's out-of-stock refund" })
+  async respond(
+    @Param() p: IdParam,
+    @Body() dto: ConsumerResponseDto,
+    @CurrentActor() actor: Actor,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const r = await this.disputes.respond(p.id!, dto, actor, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.disputes.view(r.state, r.revision);
+  }
+
+  @Post(':id/contest')
+  @HttpCode(200)
+  @Roles('consumer')
+  @ApiOperation({ summary: 'The consumer says the claimed settlement was never agreed (within CONTEST_WINDOW)' })
+  async contest(@Param() p: IdParam, @Body() dto: ContestDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.disputes.contest(p.id!, dto, actor, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.disputes.view(r.state, r.revision);
+  }
+
+  @Post(':id/judgement')
+  @HttpCode(200)
+  @Roles('adjudicator')
+  @ApiOperation({ summary: 'An adjudicator judges a case under review' })
+  async judge(@Param() p: IdParam, @Body() dto: JudgementDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.disputes.judge(p.id!, dto, actor, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.disputes.view(r.state, r.revision);
+  }
+
+  @Get(':id/timeline')
+  @Roles('adjudicator', 'auditor')
+  @ApiOperation({ summary: 'Every event of the case in order, with the actor and the case state after it' })
+  timeline(@Param() p: IdParam, @CurrentActor() actor: Actor) {
+    return this.disputes.timeline(p.id!, actor);
+  }
+
+  @Post(':id/replay')
+  @HttpCode(200)
+  @Roles('adjudicator')
+  @ApiOperation({ summary: 'Re-judge the recorded case under another rules version (reads only; never writes)' })
+  replay(@Param() p: IdParam, @Body() dto: ReplayDto, @CurrentActor() actor: Actor) {
+    return this.disputes.replay(p.id!, dto.rulesVersion, actor);
+  }
+}

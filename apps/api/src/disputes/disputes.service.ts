@@ -1,0 +1,293 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import {
+  disputeDecider,
+  evaluateOptions,
+  isFinal,
+  orderDecider,
+  orderSnapshot,
+  rejudge,
+  rolloutFlow,
+  toDisputeView,
+  type DeadlineKind,
+  type DisputeSettings,
+  type DisputeState,
+  type DisputeView,
+  type JudgeContext,
+  type OrderSnapshot,
+  type OrderState,
+  type RulesVersion,
+} from '@app/domain';
+import type { RecordedEvent } from '@app/event-store';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { AggregateRepository, type Handled, toDomainEvent } from '../app/aggregate-repository';
+import type { CommandContext } from '../app/command-context';
+import { assertVisible, notFound } from '../app/tenancy';
+import type { Actor } from '../auth/auth';
+import type { ChoiceDto, ConsumerResponseDto, ContestDto, JudgementDto, OpenDisputeDto } from '../dto/disputes.dto';
+import { toUtcIso } from '../dto/validators';
+import { ProblemException } from '../http/problem';
+import { MerchantWeekSource } from './merchant-week';
+
+export const disputeStream = (disputeId: string) => `dispute-${disputeId}`;
+export const orderStream = (orderId: string) => `order-${orderId}`;
+
+/** A claim on the order stream whose dispute stream was never written (crash in between) is void after this. */
+const ORPHAN_CLAIM_GRACE_MS = 30_000;
+const DISPUTE_ID_NAMESPACE = '0b8f5a52-5f0e-4d1a-9d55-0c1c8f7c9e21';
+
+export type DisputeResponse = DisputeView & { revision: number; stream: string };
+
+export interface TimelineEntry {
+  revision: number;
+  position: string;
+  eventId: string;
+  type: string;
+  recordedAt: string;
+  actor: unknown;
+  metadata: Record<string, unknown>;
+  data: Record<string, unknown>;
+  stateAfter: DisputeView;
+}
+
+@Injectable()
+export class DisputesService {
+  readonly settings: DisputeSettings;
+
+  constructor(
+    private readonly repo: AggregateRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly merchantWeeks: MerchantWeekSource,
+  ) {
+    this.settings = {
+      responseWindowMs: config.RESPONSE_WINDOW.ms,
+      consumerResponseWindowMs: config.CONSUMER_RESPONSE_WINDOW.ms,
+      contestWindowMs: config.CONTEST_WINDOW.ms,
+      maxAgreedShipDelayMs: config.MAX_AGREED_SHIP_DELAY.ms,
+    };
+  }
+
+  view(state: DisputeState, revision: number | null, now = new Date().toISOString()): DisputeResponse {
+    return { ...toDisputeView(state, now), revision: revision ?? -1, stream: disputeStream(state.disputeId) };
+  }
+
+  async rules(merchantId: string, now: string, version: RulesVersion = this.config.RULES_VERSION): Promise<JudgeContext> {
+    return { rulesVersion: version, merchantWeek: await this.merchantWeeks.get(merchantId, now) };
+  }
+
+  async orderSnapshotOf(orderId: string): Promise<{ snapshot: OrderSnapshot; state: OrderState }> {
+    const { state } = await this.repo.load(orderStream(orderId), orderDecider);
+    if (!state.order) throw new ProblemException(404, 'ORDER_NOT_FOUND', `Order ${orderId} was not found.`);
+    return { snapshot: orderSnapshot(state), state };
+  }
+
+  async open(dto: OpenDisputeDto, ctx: CommandContext): Promise<Handled<DisputeState>> {
+    const now = new Date().toISOString();
+    const openedAt = dto.openedAt ? toUtcIso(dto.openedAt) : now;
+    if (Date.parse(openedAt) > Date.parse(now)) {
+      throw new ProblemException(400, 'OPENED_AT_IN_FUTURE', 'openedAt may not be in the future.', {
+        errors: [{ field: 'openedAt', messages: ['must not be in the future'] }],
+      });
+    }
+    const newId = ctx.idempotencyKey ? uuidv5(`${ctx.actor.sub}|${ctx.idempotencyKey}`, DISPUTE_ID_NAMESPACE) : randomUUID();
+    // 1. Claim the order: the order stream admits one not-final rush dispute at a time (optimistic concurrency).
+    const claim = await this.repo.handle(
+      orderStream(dto.orderId),
+      orderDecider,
+      async ({ state, events }) => {
+        let activeDisputeFinal = true;
+        if (state.activeDisputeId) {
+          const active = await this.repo.load(disputeStream(state.activeDisputeId), disputeDecider);
+          if (active.revision === null) {
+            const claimed = events.find((e) => e.type === 'RushDisputeOpened' && e.data.disputeId === state.activeDisputeId);
+            activeDisputeFinal = !claimed || Date.parse(now) - Date.parse(claimed.recordedAt) > ORPHAN_CLAIM_GRACE_MS;
+          } else {
+            activeDisputeFinal = isFinal(active.state, now);
+          }
+        }
+        return { type: 'OpenRushDispute' as const, disputeId: newId, openedAt, activeDisputeFinal, now };
+      },
+      ctx,
+      'OpenRushDispute',
+    );
+    const disputeId = claim.state.activeDisputeId!;
+    const order = orderSnapshot(claim.state);
+    // 2. Open the case in its own stream, with the order facts as they stand now.
+    return this.repo.handle(
+      disputeStream(disputeId),
+      disputeDecider,
+      () => ({
+        type: 'OpenDispute' as const,
+        disputeId,
+        order,
+        openedAt,
+        flow: rolloutFlow(order.merchantId, this.config.UNIFIED_FLOW_ROLLOUT),
+        settings: this.settings,
+        now,
+      }),
+      ctx,
+      'OpenDispute',
+    );
+  }
+
+  /** Loads a dispute visible to the actor (another tenant's answers 404). */
+  async loadVisible(id: string, actor: Actor) {
+    const loaded = await this.repo.load(disputeStream(id), disputeDecider);
+    if (loaded.revision === null) throw notFound('Dispute', id);
+    assertVisible(actor, loaded.state, 'Dispute', id);
+    return loaded;
+  }
+
+  async get(id: string, actor: Actor, at?: string): Promise<DisputeResponse> {
+    if (at === undefined) {
+      const { state, revision } = await this.loadVisible(id, actor);
+      return this.view(state, revision);
+    }
+    const { events } = await this.loadVisible(id, actor);
+    let upTo: (e: RecordedEvent) => boolean;
+    let asOf: string;
+    if (/^\d{1,15}$/.test(at)) {
+      const rev = Number(at);
+      upTo = (e) => e.revision <= rev;
+      asOf = events.find((e) => e.revision === rev)?.recordedAt ?? events[events.length - 1].recordedAt;
+    } else if (/^\d{4}-\d{2}-\d{2}T/.test(at) && !Number.isNaN(Date.parse(at))) {
+      const t = Date.parse(at);
+      upTo = (e) => Date.parse(e.recordedAt) <= t;
+      asOf = new Date(t).toISOString();
+    } else {
+      throw new ProblemException(400, 'INVALID_AT', '`at` must be a revision number or an ISO-8601 time.', {
+        errors: [{ field: 'at', messages: ['must be a revision number or an ISO-8601 time'] }],
+      });
+    }
+    let state = disputeDecider.initialState();
+    let revision: number | null = null;
+    for (const e of events) {
+      if (!upTo(e)) break;
+      state = disputeDecider.evolve(state, toDomainEvent(e));
+      revision = e.revision;
+    }
+    if (revision === null) throw new ProblemException(404, 'NOT_YET_OPEN', `Dispute ${id} did not exist at ${at}.`);
+    return { ...this.view(state, revision, asOf), asOf } as DisputeResponse;
+  }
+
+  async options(id: string, actor: Actor) {
+    const { state } = await this.loadVisible(id, actor);
+    const { snapshot } = await this.orderSnapshotOf(state.orderId);
+    return { disputeId: id, options: evaluateOptions(state, snapshot, new Date().toISOString(), this.settings) };
+  }
+
+  private async act(id: string, actor: Actor, ctx: CommandContext, name: string, make: (state: DisputeState, now: string) => Promise<any>) {
+    await this.loadVisible(id, actor);
+    return this.repo.handle(disputeStream(id), disputeDecider, ({ state }) => make(state, new Date().toISOString()), ctx, name);
+  }
+
+  choose(id: string, dto: ChoiceDto, actor: Actor, ctx: CommandContext) {
+    return this.act(id, actor, ctx, 'ChooseOption', async (state, now) => ({
+      type: 'ChooseOption' as const,
+      option: dto.option,
+      ...(dto.agreedShipBy ? { agreedShipBy: toUtcIso(dto.agreedShipBy) } : {}),
+      evidence: (dto.evidence ?? []).map((e) => ({ kind: e.kind, ref: e.ref, ...(e.description !== undefined ? { description: e.description } : {}) })),
+      ...(dto.defense ? { defense: { reason: dto.defense.reason, statement: dto.defense.statement } } : {}),
+      order: (await this.orderSnapshotOf(state.orderId)).snapshot,
+      now,
+      rules: await this.rules(state.merchantId, now),
+    }));
+  }
+
+  respond(id: string, dto: ConsumerResponseDto, actor: Actor, ctx: CommandContext) {
+    return this.act(id, actor, ctx, 'ConsumerRespond', async (state, now) => ({
+      type: 'ConsumerRespond' as const,
+      accepted: dto.accepted,
+      ...(dto.comment !== undefined ? { comment: dto.comment } : {}),
+      now,
+      rules: await this.rules(state.merchantId, now),
+    }));
+  }
+
+  contest(id: string, dto: ContestDto, actor: Actor, ctx: CommandContext) {
+    return this.act(id, actor, ctx, 'Contest', async (_state, now) => ({ type: 'Contest' as const, statement: dto.statement, now }));
+  }
+
+  judge(id: string, dto: JudgementDto, actor: Actor, ctx: CommandContext) {
+    return this.act(id, actor, ctx, 'Judge', async (state, now) => ({
+      type: 'Judge' as const,
+      outcome: dto.outcome,
+      ...(dto.violation ? { violation: dto.violation } : {}),
+      rationale: dto.rationale,
+      now,
+      rules: await this.rules(state.merchantId, now),
+    }));
+  }
+
+  /** Fires one deadline if it is (still) due; a no-op otherwise. Returns whether anything was recorded. */
+  async fireDeadline(disputeId: string, deadline: DeadlineKind, ctx: CommandContext): Promise<boolean> {
+    const r = await this.repo.handle(
+      disputeStream(disputeId),
+      disputeDecider,
+      async ({ state }) => {
+        const now = new Date().toISOString();
+        const needsOrder = deadline === 'RESPONSE' || deadline === 'AGREED_SHIP_BY';
+        return {
+          type: 'FireDeadline' as const,
+          deadline,
+          ...(needsOrder ? { order: (await this.orderSnapshotOf(state.orderId)).snapshot, rules: await this.rules(state.merchantId, now) } : {}),
+          now,
+        };
+      },
+      ctx,
+      `FireDeadline:${deadline}`,
+    );
+    return r.appended.length > 0;
+  }
+
+  async timeline(id: string, actor: Actor): Promise<{ disputeId: string; stream: string; items: TimelineEntry[] }> {
+    const { events } = await this.loadVisible(id, actor);
+    let state = disputeDecider.initialState();
+    const items = events.map((e) => {
+      state = disputeDecider.evolve(state, toDomainEvent(e));
+      return {
+        revision: e.revision,
+        position: e.position,
+        eventId: e.eventId,
+        type: e.type,
+        recordedAt: e.recordedAt,
+        actor: e.metadata?.actor ?? null,
+        metadata: e.metadata,
+        data: e.data,
+        stateAfter: toDisputeView(state, e.recordedAt),
+      };
+    });
+    return { disputeId: id, stream: disputeStream(id), items };
+  }
+
+  async replay(id: string, rulesVersion: RulesVersion, actor: Actor) {
+    const { events } = await this.loadVisible(id, actor);
+    const r = rejudge(events.map(toDomainEvent), rulesVersion);
+    return {
+      disputeId: id,
+      rulesVersion,
+      recorded: r.recorded,
+      replayed: r.replayed,
+      differs: r.differs,
+      differences: r.differences,
+      replayedState: toDisputeView(r.state, events[events.length - 1].recordedAt),
+    };
+  }
+
+  /** Reaction: a pickup scan arrived for an order whose dispute may be waiting for it. */
+  async pickupObserved(disputeId: string, orderResult: Handled<OrderState>, ctx: CommandContext): Promise<void> {
+    const fact = orderResult.state.facts[orderResult.state.facts.length - 1];
+    if (!fact || fact.type !== 'PICKUP_SCANNED') return;
+    const { recordedAt: _r, ...pickup } = fact;
+    const loaded = await this.repo.load(disputeStream(disputeId), disputeDecider);
+    if (loaded.state.status !== 'AWAITING_SHIPMENT') return;
+    await this.repo.handle(
+      disputeStream(disputeId),
+      disputeDecider,
+      () => ({ type: 'ObservePickup' as const, pickup, now: new Date().toISOString() }),
+      { ...ctx, idempotencyKey: undefined, causationId: orderResult.appended[0]?.eventId ?? ctx.causationId },
+      'ObservePickup',
+    );
+  }
+}

@@ -1,0 +1,17 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { TokenVerifier } from '../auth/auth';
+import { Metrics } from './metrics';
+import { AggregateRepository } from '../app/aggregate-repository';
+import { ProjectionStatusSource } from '../health/projection-status';
+import { MerchantWeekSource } from '../disputes/merchant-week';
+
+/** Global infrastructure every feature module uses: settings, metrics, token verification, the aggregate repository. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const providers = [{ provide: APP_CONFIG, useValue: config }, Metrics, TokenVerifier, AggregateRepository, ProjectionStatusSource, MerchantWeekSource];
+    return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { contextFrom } from '../app/command-context';
+import { setPosition } from '../app/position-header';
+import { type Actor, CurrentActor, Roles } from '../auth/auth';
+import { OrderFactDto, RegisterOrderDto } from '../dto/orders.dto';
+import { IdParam } from '../dto/params';
+import { OrdersService } from './orders.service';
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: same key + same body → the first answer' })
+@Controller('orders')
+export class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('platform')
+  @ApiOperation({ summary: 'Register an order (platform order pipeline)' })
+  @ApiCreatedResponse({ description: 'The order with its shipping assessment' })
+  async register(@Body() dto: RegisterOrderDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { view, result } = await this.orders.register(dto, contextFrom(req, actor));
+    setPosition(reply, result.position);
+    return view;
+  }
+
+  @Post(':orderId/facts')
+  @HttpCode(201)
+  @Roles('platform')
+  @ApiOperation({ summary: 'Record an order or logistics fact (paid, waybill, pickup scan, cancellation, refund, lock, invalidation)' })
+  async fact(
+    @Param() p: IdParam,
+    @Body() dto: OrderFactDto,
+    @CurrentActor() actor: Actor,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { view, result } = await this.orders.recordFact(p.orderId!, dto, contextFrom(req, actor));
+    setPosition(reply, result.position);
+    return view;
+  }
+
+  @Get(':orderId')
+  @Roles('platform', 'merchant', 'consumer', 'adjudicator', 'auditor')
+  @ApiOperation({ summary: 'The order, its facts and its shipping clock (merchants and consumers: their own orders only)' })
+  @ApiOkResponse({ description: 'Order view' })
+  async get(@Param() p: IdParam, @CurrentActor() actor: Actor) {
+    return this.orders.get(p.orderId!, actor);
+  }
+}
