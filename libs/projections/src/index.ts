@@ -2,3 +2,4 @@ export * from './projection';
 export * from './checkpoints';
 export * from './runner';
 export * from './rebuild';
+export * from './projections';
