@@ -1,4 +1,3 @@
-import { v4 as uuidv4, validate as uuidValidate } from 'uuid';
 import {
   ConcurrencyError,
   DuplicateEventIdError,
@@ -17,28 +16,15 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
 } from '../event-store.port';
-import { computeEventHash, toJsonObject } from '../hashing';
+import { chainEvents, prepareEvents, validateExpected, validateStream, type PreparedEvent, type StreamHead } from '../append-support';
+import { toJsonObject } from '../hashing';
 import { PollingSubscription, type SubscriptionPage } from '../polling-subscription';
 import { EVENT_STORE_MIGRATION_NAMESPACE, EVENT_STORE_MIGRATIONS, EVENTS_NOTIFY_CHANNEL } from './event-store-schema';
 import { runMigrations } from './migrations';
 import type { SqlDatabase } from './sql-database';
 
 export const DEFAULT_READ_ALL_MAX_COUNT = 1000;
-export const MAX_STREAM_ID_LENGTH = 500;
-
-/** The head of a stream's hash chain: revision of its last event (-1: none) and that event's hash. */
-export interface StreamHead {
-  revision: number;
-  hash: string | null;
-}
-
-/** An event after validation and JSON normalisation, with its id fixed. */
-export interface PreparedEvent {
-  eventId: string;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-}
+const MAX_APPEND_ATTEMPTS = 20;
 
 export interface SqlEventStoreOptions {
   /** Reported `kind`; default from the database ('pglite' → 'embedded', 'pg' → 'postgres'). */
@@ -107,54 +93,6 @@ function rowToEvent(r: EventRow): RecordedEvent {
     hash: r.hash,
     prevHash: r.prev_hash,
   };
-}
-
-function validateStream(stream: string) {
-  if (typeof stream !== 'string' || stream.length === 0 || stream.length > MAX_STREAM_ID_LENGTH) {
-    throw new TypeError(`stream must be a non-empty string of at most ${MAX_STREAM_ID_LENGTH} characters`);
-  }
-}
-
-function validateExpected(expected: ExpectedRevision) {
-  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
-  if (typeof expected !== 'number' || !Number.isSafeInteger(expected) || expected < 0) {
-    throw new TypeError(`expectedRevision must be 'any', 'no_stream', 'stream_exists' or a revision >= 0, got ${String(expected)}`);
-  }
-}
-
-/** Validates events, fixes their ids and normalises data/metadata to exactly what jsonb stores. */
-export function prepareEvents(stream: string, events: readonly EventToAppend[]): PreparedEvent[] {
-  if (!Array.isArray(events) || events.length === 0) throw new TypeError('appendToStream needs at least one event');
-  const seen = new Set<string>();
-  return events.map((e, i) => {
-    if (!e || typeof e.type !== 'string' || e.type.length === 0) throw new TypeError(`event #${i} needs a non-empty type`);
-    const eventId = e.eventId === undefined ? uuidv4() : String(e.eventId).toLowerCase();
-    if (!uuidValidate(eventId)) throw new TypeError(`event #${i}: eventId must be a UUID, got "${String(e.eventId)}"`);
-    if (seen.has(eventId)) throw new DuplicateEventIdError(eventId, stream);
-    seen.add(eventId);
-    return {
-      eventId,
-      type: e.type,
-      data: toJsonObject(e.data, `event #${i} data`),
-      metadata: e.metadata === undefined ? {} : toJsonObject(e.metadata, `event #${i} metadata`),
-    };
-  });
-}
-
-/** Chains prepared events onto a stream head: revisions, prevHash and hash (recordedAt fixed by the caller). */
-export function chainEvents(
-  stream: string,
-  events: readonly PreparedEvent[],
-  head: StreamHead,
-  recordedAt: string,
-): Array<Omit<RecordedEvent, 'position'>> {
-  let prevHash = head.hash;
-  return events.map((e, i) => {
-    const unhashed = { stream, revision: head.revision + 1 + i, eventId: e.eventId, type: e.type, data: e.data, metadata: e.metadata, recordedAt, prevHash };
-    const hash = computeEventHash(unhashed);
-    prevHash = hash;
-    return { ...unhashed, hash };
-  });
 }
 
 /**
@@ -301,12 +239,21 @@ export class SqlEventStore implements EventStore {
     // guess is safe: es_append verifies it under the row lock and reports the actual head (ES001/ES003).
     let head: StreamHead = expected === 'no_stream' ? { revision: -1, hash: null } : (this.heads.get(stream) ?? (await this.readHead(stream)));
 
+    // Contention on one stream with 'any'/'stream_exists' (ES003: the head moved between our guess and the
+    // append) switches to the locked path: a transaction that locks the stream row first and computes the
+    // chain on the head it read under that lock, so waiting writers queue instead of retrying in a storm.
+    let locked = false;
     for (let attempt = 0; ; attempt++) {
-      const chained = chainEvents(stream, prepared, head, recordedAt);
-      const { sql, params } = buildAppendStatement(stream, chained, expected, head, checkIds);
+      let chained: Array<Omit<RecordedEvent, 'position'>>;
       let rows: AppendRow[];
       try {
-        rows = (await this.db.query<AppendRow>(sql, params)).rows;
+        if (locked) {
+          ({ chained, rows } = await this.appendLocked(stream, prepared, expected, recordedAt, checkIds));
+        } else {
+          chained = chainEvents(stream, prepared, head, recordedAt);
+          const { sql, params } = buildAppendStatement(stream, chained, expected, head, checkIds);
+          rows = (await this.db.query<AppendRow>(sql, params)).rows;
+        }
       } catch (e) {
         const err = e as PgLikeError;
         const actual = headFromDetail(err);
@@ -316,13 +263,15 @@ export class SqlEventStore implements EventStore {
             throw new ConcurrencyError(stream, expected, actual.revision < 0 ? null : actual.revision);
           case 'ES002':
             throw new DuplicateEventIdError(actual.eventId ?? prepared[0].eventId, stream);
-          case 'ES003': // head moved since we computed the chain (only for any/stream_exists or a stale cache)
+          case 'ES003': // the head moved since we computed the chain (any/stream_exists, or a stale cache)
             head = { revision: actual.revision, hash: actual.hash };
-            if (attempt < 20) continue;
+            if (attempt === 0) continue; // a stale cache: one optimistic retry with the reported head
+            locked = true;
+            if (attempt < MAX_APPEND_ATTEMPTS) continue;
             throw new ConcurrencyError(stream, expected, actual.revision < 0 ? null : actual.revision);
           case 'ES004': // a newer transaction appended to this stream while we waited: retry with a new xid
             head = { revision: actual.revision, hash: actual.hash };
-            if (attempt < 20) continue;
+            if (attempt < MAX_APPEND_ATTEMPTS) continue;
             throw new ConcurrencyError(stream, expected, actual.revision < 0 ? null : actual.revision);
           case '23505': // unique violation from a race the locks did not cover
             throw await this.uniqueViolation(stream, expected, prepared, err);
@@ -335,6 +284,29 @@ export class SqlEventStore implements EventStore {
       }
       return this.appended(stream, chained, rows);
     }
+  }
+
+  /** Append in a transaction that locks the stream row first and chains onto the head read under the lock. */
+  private appendLocked(
+    stream: string,
+    prepared: PreparedEvent[],
+    expected: ExpectedRevision,
+    recordedAt: string,
+    checkIds: boolean,
+  ): Promise<{ chained: Array<Omit<RecordedEvent, 'position'>>; rows: AppendRow[] }> {
+    return this.db.transaction(async (tx) => {
+      const lockSql = `SELECT revision, last_hash FROM es_streams WHERE stream_id = $1 FOR UPDATE`;
+      let { rows: heads } = await tx.query<{ revision: number | string; last_hash: string | null }>(lockSql, [stream]);
+      if (!heads[0]) {
+        await tx.query(`INSERT INTO es_streams (stream_id) VALUES ($1) ON CONFLICT (stream_id) DO NOTHING`, [stream]);
+        ({ rows: heads } = await tx.query<{ revision: number | string; last_hash: string | null }>(lockSql, [stream]));
+      }
+      const head: StreamHead = { revision: Number(heads[0].revision), hash: heads[0].last_hash };
+      const chained = chainEvents(stream, prepared, head, recordedAt);
+      const { sql, params } = buildAppendStatement(stream, chained, expected, head, checkIds);
+      const { rows } = await tx.query<AppendRow>(sql, params);
+      return { chained, rows };
+    });
   }
 
   private async uniqueViolation(stream: string, expected: ExpectedRevision, prepared: PreparedEvent[], err: PgLikeError): Promise<Error> {
