@@ -13,6 +13,11 @@ import { OrdersService } from './orders/orders.service';
 import { DisputesController } from './disputes/disputes.controller';
 import { DisputesService } from './disputes/disputes.service';
 import { DisputeReactions } from './disputes/dispute-reactions';
+import { ProjectionsService } from './read-models/projections.service';
+import { ReadModelsController } from './read-models/read-models.controller';
+import { DeadlinesService } from './deadlines/deadlines.service';
+import { DeadlinesController } from './deadlines/deadlines.controller';
+import { AuditController } from './audit/audit.controller';
 
 @Module({})
 export class AppModule {
@@ -20,15 +25,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config)],
-      controllers: [HealthController, MetricsController, OrdersController, DisputesController],
+      controllers: [HealthController, MetricsController, OrdersController, DisputesController, ReadModelsController, DeadlinesController, AuditController],
       providers: [
         OrdersService,
         DisputesService,
         DisputeReactions,
+        ProjectionsService,
+        DeadlinesService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [DisputesService, OrdersService],
+      exports: [DisputesService, OrdersService, ProjectionsService],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import {
+  assessShipping,
   disputeDecider,
   evaluateOptions,
   isFinal,
@@ -72,8 +73,20 @@ export class DisputesService {
     return { ...toDisputeView(state, now), revision: revision ?? -1, stream: disputeStream(state.disputeId) };
   }
 
-  async rules(merchantId: string, now: string, version: RulesVersion = this.config.RULES_VERSION): Promise<JudgeContext> {
-    return { rulesVersion: version, merchantWeek: await this.merchantWeeks.get(merchantId, now) };
+  /**
+   * The rules a judgement is rendered with: the configured version and the merchant's week stats (v2 points
+   * depend on the weekly 48 h pickup rate). The week is the one the order's pickup deadline falls in — the week
+   * its lateness counts in — or the current one when the order has no clock yet. Both are captured in the event.
+   */
+  async rules(merchantId: string, now: string, order?: OrderSnapshot): Promise<JudgeContext> {
+    const instant = (order && assessShipping(order, now).pickupDueAt) || now;
+    const week = Date.parse(instant) > Date.parse(now) ? now : instant;
+    return { rulesVersion: this.config.RULES_VERSION, merchantWeek: await this.merchantWeeks.get(merchantId, week) };
+  }
+
+  private async rulesFor(state: DisputeState, now: string): Promise<JudgeContext> {
+    const { snapshot } = await this.orderSnapshotOf(state.orderId);
+    return this.rules(state.merchantId, now, snapshot);
   }
 
   async orderSnapshotOf(orderId: string): Promise<{ snapshot: OrderSnapshot; state: OrderState }> {
@@ -183,16 +196,19 @@ export class DisputesService {
   }
 
   choose(id: string, dto: ChoiceDto, actor: Actor, ctx: CommandContext) {
-    return this.act(id, actor, ctx, 'ChooseOption', async (state, now) => ({
+    return this.act(id, actor, ctx, 'ChooseOption', async (state, now) => {
+      const order = (await this.orderSnapshotOf(state.orderId)).snapshot;
+      return {
       type: 'ChooseOption' as const,
       option: dto.option,
       ...(dto.agreedShipBy ? { agreedShipBy: toUtcIso(dto.agreedShipBy) } : {}),
       evidence: (dto.evidence ?? []).map((e) => ({ kind: e.kind, ref: e.ref, ...(e.description !== undefined ? { description: e.description } : {}) })),
       ...(dto.defense ? { defense: { reason: dto.defense.reason, statement: dto.defense.statement } } : {}),
-      order: (await this.orderSnapshotOf(state.orderId)).snapshot,
+      order,
       now,
-      rules: await this.rules(state.merchantId, now),
-    }));
+      rules: await this.rules(state.merchantId, now, order),
+    };
+    });
   }
 
   respond(id: string, dto: ConsumerResponseDto, actor: Actor, ctx: CommandContext) {
@@ -201,7 +217,7 @@ export class DisputesService {
       accepted: dto.accepted,
       ...(dto.comment !== undefined ? { comment: dto.comment } : {}),
       now,
-      rules: await this.rules(state.merchantId, now),
+      rules: await this.rulesFor(state, now),
     }));
   }
 
@@ -216,7 +232,7 @@ export class DisputesService {
       ...(dto.violation ? { violation: dto.violation } : {}),
       rationale: dto.rationale,
       now,
-      rules: await this.rules(state.merchantId, now),
+      rules: await this.rulesFor(state, now),
     }));
   }
 
@@ -227,11 +243,12 @@ export class DisputesService {
       disputeDecider,
       async ({ state }) => {
         const now = new Date().toISOString();
-        const needsOrder = deadline === 'RESPONSE' || deadline === 'AGREED_SHIP_BY';
+        const order = (await this.orderSnapshotOf(state.orderId)).snapshot;
         return {
           type: 'FireDeadline' as const,
           deadline,
-          ...(needsOrder ? { order: (await this.orderSnapshotOf(state.orderId)).snapshot, rules: await this.rules(state.merchantId, now) } : {}),
+          order,
+          rules: await this.rules(state.merchantId, now, order),
           now,
         };
       },

@@ -1,0 +1,19 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth';
+import { DeadlinesService } from './deadlines.service';
+
+@ApiTags('deadlines')
+@ApiBearerAuth()
+@Controller('deadlines')
+export class DeadlinesController {
+  constructor(private readonly deadlines: DeadlinesService) {}
+
+  @Post('run')
+  @HttpCode(200)
+  @Roles('platform')
+  @ApiOperation({ summary: 'Fire every deadline that is due now (they also fire on their own); answers {fired}' })
+  async run() {
+    return { fired: await this.deadlines.runOnce() };
+  }
+}
