@@ -1,0 +1,218 @@
+/**
+ * PostgreSQL-specific behaviour of SqlEventStore that the shared contract cannot express: round trips per
+ * append, the guards inside es_append, why the xmin horizon is needed, and what it costs.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { appendOn, createThrowawayDatabase, type ThrowawayDatabase } from '../contract/sql-harness';
+import { START, type Position } from '../event-store.port';
+import { PgDatabase } from './pg-database';
+import type { QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
+import { READ_ALL_SQL, SqlEventStore } from './sql-event-store';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Counts statements sent to the server (a transaction counts BEGIN and COMMIT too). */
+class CountingDatabase implements SqlDatabase {
+  readonly kind = 'pg' as const;
+  statements = 0;
+  constructor(private readonly inner: SqlDatabase) {}
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+    this.statements++;
+    return this.inner.query<T>(sql, params);
+  }
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    this.statements += 2;
+    return this.inner.transaction((tx) =>
+      fn({
+        query: <R = Record<string, unknown>>(sql: string, params?: unknown[]) => {
+          this.statements++;
+          return tx.query<R>(sql, params);
+        },
+      }),
+    );
+  }
+  tryAcquireLock(key: string) {
+    return this.inner.tryAcquireLock(key);
+  }
+  listen(channel: string, cb: (payload: string) => void) {
+    return this.inner.listen(channel, cb);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+async function raw(url: string): Promise<Client & { exec: SqlExecutor }> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  return Object.assign(c, {
+    exec: {
+      query: async (sql: string, params?: unknown[]) => {
+        const r = await c.query(sql, params as unknown[]);
+        return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+      },
+    } as SqlExecutor,
+  });
+}
+
+let tdb: ThrowawayDatabase;
+let db: PgDatabase;
+let store: SqlEventStore;
+
+beforeAll(async () => {
+  tdb = await createThrowawayDatabase('es_pgspec');
+  db = new PgDatabase({ url: tdb.url, max: 10 });
+  store = new SqlEventStore(db);
+  await store.init();
+});
+
+afterAll(async () => {
+  await store?.close();
+  await db?.close();
+  await tdb?.drop();
+});
+
+describe('SqlEventStore on PostgreSQL', () => {
+  it('appends in ONE statement when the stream head is known (new stream, or cached from an append/read)', async () => {
+    const counting = new CountingDatabase(db);
+    const s = new SqlEventStore(counting);
+    const stream = `rt-${randomUUID()}`;
+    counting.statements = 0;
+    const r1 = await s.appendToStream(stream, [{ type: 'A', data: {} }], { expectedRevision: 'no_stream' });
+    expect(counting.statements).toBe(1);
+    counting.statements = 0;
+    await s.appendToStream(stream, [{ type: 'B', data: {} }, { type: 'C', data: {} }], { expectedRevision: r1.nextExpectedRevision });
+    expect(counting.statements).toBe(1);
+
+    const fresh = new CountingDatabase(db); // another process: no cache
+    const s2 = new SqlEventStore(fresh);
+    await s2.appendToStream(stream, [{ type: 'D', data: {} }]);
+    expect(fresh.statements).toBe(2); // look up the head, append
+    fresh.statements = 0;
+    const s3 = new SqlEventStore(fresh);
+    await s3.readStream(stream); // the usual command flow: load, decide, append
+    await s3.appendToStream(stream, [{ type: 'E', data: {} }], { expectedRevision: 3 });
+    expect(fresh.statements).toBe(2); // one read + one append
+    // a stale cache costs one retry, and the chain stays intact
+    fresh.statements = 0;
+    await s2.appendToStream(stream, [{ type: 'F', data: {} }]);
+    expect(fresh.statements).toBe(2);
+    const events = await store.readStream(stream);
+    expect(events.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
+  });
+
+  it('refuses to append behind a newer transaction (ES004) so stream order always matches global order', async () => {
+    const stream = `xid-${randomUUID()}`;
+    await store.appendToStream(stream, [{ type: 'Created', data: {} }]);
+    const b = await raw(tdb.url);
+    const a = await raw(tdb.url);
+    try {
+      await b.query('BEGIN');
+      await b.query('SELECT pg_current_xact_id()'); // B takes its xid first …
+      await a.query('BEGIN');
+      await appendOn(a.exec, stream, [{ type: 'ByA', data: {} }]); // … A (newer xid) appends and holds the lock
+      const bAppend = appendOn(b.exec, stream, [{ type: 'ByB', data: {} }]).then(
+        () => null,
+        (e: { code?: string }) => e.code,
+      );
+      await sleep(100);
+      await a.query('COMMIT');
+      expect(await bAppend).toBe('ES004'); // B would have sorted before A's event in the global log
+      await b.query('ROLLBACK');
+    } finally {
+      await a.end();
+      await b.end();
+    }
+    // the store itself retries such an append in a new transaction: nothing to see for callers
+    const r = await store.appendToStream(stream, [{ type: 'Later', data: {} }]);
+    expect(r.nextExpectedRevision).toBe(2);
+  });
+
+  it('keeps es_events append-only', async () => {
+    await store.appendToStream(`ro-${randomUUID()}`, [{ type: 'A', data: {} }]);
+    await expect(db.query(`UPDATE es_events SET event_type = 'X'`)).rejects.toMatchObject({ code: 'ES005' });
+    await expect(db.query(`DELETE FROM es_events`)).rejects.toMatchObject({ code: 'ES005' });
+    await expect(db.query(`TRUNCATE es_events`)).rejects.toMatchObject({ code: 'ES005' });
+  });
+
+  it('a plain "global_position > checkpoint" reader would skip a late-committing event; the xmin-bounded read does not', async () => {
+    const held = await raw(tdb.url);
+    try {
+      const before = await store.headPosition();
+      await held.query('BEGIN');
+      await appendOn(held.exec, `late-${randomUUID()}`, [{ type: 'Late', data: {} }]); // takes a low sequence number
+      const others = await Promise.all(Array.from({ length: 5 }, (_, i) => store.appendToStream(`early-${i}-${randomUUID()}`, [{ type: 'Early', data: {} }])));
+
+      // Naive reader: everything committed with a higher sequence number is visible, it moves its checkpoint past them …
+      const naive = await db.query<{ gp: number }>(`SELECT global_position AS gp FROM es_events WHERE global_position > $1 ORDER BY global_position`, [
+        Number(before.split('/')[1]),
+      ]);
+      const naiveCheckpoint = naive.rows[naive.rows.length - 1].gp;
+      // … the xmin-bounded reader sees none of them yet: an older transaction is still open.
+      expect((await store.readAll({ after: before })).events).toEqual([]);
+      expect(await store.headPosition()).toBe(before);
+
+      await held.query('COMMIT');
+      const naiveAfter = await db.query<{ event_type: string }>(`SELECT event_type FROM es_events WHERE global_position > $1`, [naiveCheckpoint]);
+      expect(naiveAfter.rows.map((r) => r.event_type)).not.toContain('Late'); // skipped for ever
+      const page = await store.readAll({ after: before });
+      expect(page.events.map((e) => e.type)).toEqual(['Late', 'Early', 'Early', 'Early', 'Early', 'Early']);
+      expect(page.events.slice(1).map((e) => e.eventId).sort()).toEqual(others.map((o) => o.events[0].eventId).sort());
+    } finally {
+      await held.end();
+    }
+  });
+
+  it('measures the xmin-bounded read against a plain position read', async () => {
+    const rows = Number(process.env.ES_MEASURE_ROWS ?? 100_000);
+    const perTx = 100;
+    const t0 = Date.now();
+    // Many small transactions (one xid each), like real appends; written directly for speed.
+    await db.query(`DO $$
+      BEGIN
+        FOR t IN 1..${Math.ceil(rows / perTx)} LOOP
+          INSERT INTO es_events (stream_id, stream_revision, event_id, event_type, data, metadata, recorded_at, hash, prev_hash)
+          SELECT 'm-' || t, g - 1, gen_random_uuid(), 'Measured', jsonb_build_object('n', g, 'pad', repeat('x', 200)), '{}'::jsonb, now(), md5(g::text), NULL
+            FROM generate_series(1, ${perTx}) g;
+          COMMIT;
+        END LOOP;
+      END $$`);
+    await db.query(`CREATE INDEX IF NOT EXISTS es_measure_gp ON es_events (global_position)`);
+    await db.query(`ANALYZE es_events`);
+    const loadMs = Date.now() - t0;
+    const { rows: positions } = await db.query<{ tx: string; gp: string }>(
+      `SELECT transaction_id::text AS tx, global_position::text AS gp FROM es_events TABLESAMPLE SYSTEM (5) LIMIT 200`,
+    );
+    const plainSql = `SELECT stream_id, stream_revision, transaction_id::text AS tx, global_position::text AS gp, event_id::text AS event_id,
+      event_type, data, metadata, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, hash, prev_hash
+      FROM es_events WHERE global_position > $1 ORDER BY global_position LIMIT $2`;
+    const time = async (fn: (p: { tx: string; gp: string }) => Promise<unknown>) => {
+      for (const p of positions.slice(0, 20)) await fn(p); // warm-up
+      const start = process.hrtime.bigint();
+      for (const p of positions) await fn(p);
+      return Number(process.hrtime.bigint() - start) / 1e6 / positions.length;
+    };
+    const results: Record<string, number> = {};
+    for (const limit of [1, 100, 500]) {
+      results[`xmin read, ${limit}/page`] = await time((p) => db.query(READ_ALL_SQL, [p.tx, p.gp, limit + 1]));
+      results[`plain read, ${limit}/page`] = await time((p) => db.query(plainSql, [p.gp, limit]));
+    }
+    const head: Position = await store.headPosition();
+    const headStart = process.hrtime.bigint();
+    for (let i = 0; i < 100; i++) await store.headPosition();
+    results['headPosition'] = Number(process.hrtime.bigint() - headStart) / 1e6 / 100;
+    const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${READ_ALL_SQL.replace('$1', `'${head.split('/')[0]}'`).replace('$2', '0').replace('$3', '501')}`);
+    console.log(
+      `[event-store] read cost at ${rows} events (loaded in ${loadMs} ms), mean ms per query over ${positions.length} random start positions:\n` +
+        Object.entries(results)
+          .map(([k, v]) => `  ${k.padEnd(24)} ${v.toFixed(3)} ms`)
+          .join('\n') +
+        `\n  plan (xmin read near the head):\n    ${plan.rows.map((r) => r['QUERY PLAN']).join('\n    ')}`,
+    );
+    expect(results['xmin read, 500/page']).toBeLessThan(100);
+    await db.query(`DROP INDEX es_measure_gp`);
+    expect(head).not.toBe(START);
+  }, 60_000);
+});
