@@ -30,6 +30,7 @@ import type { ChoiceDto, ConsumerResponseDto, ContestDto, JudgementDto, OpenDisp
 import { toUtcIso } from '../dto/validators';
 import { ProblemException } from '../http/problem';
 import { MerchantWeekSource } from './merchant-week';
+import { DelayExcuseSource } from './delay-excuses';
 
 export const disputeStream = (disputeId: string) => `dispute-${disputeId}`;
 export const orderStream = (orderId: string) => `order-${orderId}`;
@@ -60,6 +61,7 @@ export class DisputesService {
     private readonly repo: AggregateRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly merchantWeeks: MerchantWeekSource,
+    private readonly delayExcuses: DelayExcuseSource,
   ) {
     this.settings = {
       responseWindowMs: config.RESPONSE_WINDOW.ms,
@@ -207,6 +209,7 @@ export class DisputesService {
       order,
       now,
       rules: await this.rules(state.merchantId, now, order),
+      ...(dto.option === 'NO_FAULT_DEFENSE' && this.delayExcuses.registered ? { delayExcuses: await this.delayExcuses.forOrder(order, now) } : {}),
     };
     });
   }

@@ -5,13 +5,14 @@ import { Metrics } from './metrics';
 import { AggregateRepository } from '../app/aggregate-repository';
 import { ProjectionStatusSource } from '../health/projection-status';
 import { MerchantWeekSource } from '../disputes/merchant-week';
+import { DelayExcuseSource } from '../disputes/delay-excuses';
 
 /** Global infrastructure every feature module uses: settings, metrics, token verification, the aggregate repository. */
 @Global()
 @Module({})
 export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const providers = [{ provide: APP_CONFIG, useValue: config }, Metrics, TokenVerifier, AggregateRepository, ProjectionStatusSource, MerchantWeekSource];
+    const providers = [{ provide: APP_CONFIG, useValue: config }, Metrics, TokenVerifier, AggregateRepository, ProjectionStatusSource, MerchantWeekSource, DelayExcuseSource];
     return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
   }
 }
