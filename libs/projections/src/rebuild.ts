@@ -4,6 +4,9 @@ import { CHECKPOINT_DDL, readCheckpoint } from './checkpoints';
 import { type Projection, withPrefix } from './projection';
 
 export const REBUILD_PREFIX = 'rebuild_';
+/** How often the final compare-and-swap waits for the live checkpoints to settle before comparing as things stand. */
+const SETTLE_ATTEMPTS = 50;
+const SETTLE_DELAY_MS = 20;
 
 export interface RebuildProgress {
   applied: number;
@@ -87,47 +90,66 @@ export async function rebuildProjections(
   // Catch up with the log without blocking the live projector.
   await applyUntil(head, null);
 
-  return db.transaction(async (tx) => {
-    // Freeze the live read models: the live projector's next write waits for this transaction.
-    for (const p of projections) for (const t of p.tables) await tx.query(`LOCK TABLE ${t} IN EXCLUSIVE MODE`);
-    await tx.query(`LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE`);
-    const checkpoints = await Promise.all(projections.map((p) => readCheckpoint(tx, p.name)));
-    const distinct = [...new Set(checkpoints)];
-    const target = distinct.sort(comparePositions)[distinct.length - 1] ?? START;
-    if (comparePositions(target, position) > 0) await applyUntil(target, tx);
-    const live = checkpoints.every((c) => c === target);
-    const comparisons: TableComparison[] = [];
-    for (const p of projections) {
-      for (const t of p.tables) {
-        const a = await tableDigest(tx, t);
-        const b = await tableDigest(tx, REBUILD_PREFIX + t);
-        comparisons.push({ table: t, liveRows: a.rows, rebuiltRows: b.rows, liveDigest: a.digest, rebuiltDigest: b.digest, equal: a.digest === b.digest });
+  // Compare and swap with the live tables locked. The rebuilt tables must stand at exactly the live
+  // checkpoint, which keeps moving while the live projector runs, so this may take a few attempts:
+  //  - live ahead of the rebuild: catch up *outside* the lock and try again (on PGlite the store reads
+  //    through the same single connection, so reading the log inside this transaction would dead-lock:
+  //    PgliteReentrancyError); on pg the last attempt reads inside the transaction;
+  //  - live behind the rebuild, or the projections' checkpoints not all equal: give the live projector a
+  //    moment to catch up and try again.
+  // After SETTLE_ATTEMPTS the comparison is made as things stand (and reports matched=false if they differ).
+  for (let attempt = 1; ; attempt++) {
+    const lastAttempt = attempt >= SETTLE_ATTEMPTS;
+    const outcome = await db.transaction(async (tx): Promise<RebuildResult | { retry: 'ahead' | 'behind'; target: Position }> => {
+      // Freeze the live read models: the live projector's next write waits for this transaction.
+      for (const p of projections) for (const t of p.tables) await tx.query(`LOCK TABLE ${t} IN EXCLUSIVE MODE`);
+      await tx.query(`LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE`);
+      const checkpoints: Position[] = [];
+      for (const p of projections) checkpoints.push(await readCheckpoint(tx, p.name));
+      const distinct = [...new Set(checkpoints)];
+      const target = distinct.sort(comparePositions)[distinct.length - 1] ?? START;
+      const live = checkpoints.every((c) => c === target);
+      if (!lastAttempt) {
+        if (comparePositions(target, position) > 0 && db.kind === 'pglite') return { retry: 'ahead', target };
+        if (comparePositions(target, position) < 0 || !live) return { retry: 'behind', target };
       }
-    }
-    const matched = live && comparisons.every((c) => c.equal) && comparePositions(position, target) === 0;
-    const swap = (options.swap ?? true) && (matched || options.force === true);
-    if (swap) {
+      if (comparePositions(target, position) > 0 && db.kind !== 'pglite') await applyUntil(target, tx);
+      const comparisons: TableComparison[] = [];
       for (const p of projections) {
         for (const t of p.tables) {
-          await tx.query(`DROP TABLE ${t} CASCADE`);
-          await tx.query(`ALTER TABLE ${REBUILD_PREFIX}${t} RENAME TO ${t}`);
-          // Indexes and constraints keep their rebuild_ names; give them the live names back.
-          const { rows } = await tx.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = $1 AND indexname LIKE $2`, [
-            t,
-            `${REBUILD_PREFIX}%`,
-          ]);
-          for (const r of rows) await tx.query(`ALTER INDEX ${r.indexname} RENAME TO ${r.indexname.slice(REBUILD_PREFIX.length)}`);
+          const a = await tableDigest(tx, t);
+          const b = await tableDigest(tx, REBUILD_PREFIX + t);
+          comparisons.push({ table: t, liveRows: a.rows, rebuiltRows: b.rows, liveDigest: a.digest, rebuiltDigest: b.digest, equal: a.digest === b.digest });
         }
-        await tx.query(
-          `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
-           ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
-          [p.name, position],
-        );
       }
-    } else {
-      await dropPrefixed(tx, projections, REBUILD_PREFIX);
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    return { position, applied, seconds, eventsPerSecond: seconds > 0 ? applied / seconds : 0, comparisons, matched, swapped: swap };
-  });
+      const matched = live && comparisons.every((c) => c.equal) && comparePositions(position, target) === 0;
+      const swap = (options.swap ?? true) && (matched || options.force === true);
+      if (swap) {
+        for (const p of projections) {
+          for (const t of p.tables) {
+            await tx.query(`DROP TABLE ${t} CASCADE`);
+            await tx.query(`ALTER TABLE ${REBUILD_PREFIX}${t} RENAME TO ${t}`);
+            // Indexes and constraints keep their rebuild_ names; give them the live names back.
+            const { rows } = await tx.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = $1 AND indexname LIKE $2`, [
+              t,
+              `${REBUILD_PREFIX}%`,
+            ]);
+            for (const r of rows) await tx.query(`ALTER INDEX ${r.indexname} RENAME TO ${r.indexname.slice(REBUILD_PREFIX.length)}`);
+          }
+          await tx.query(
+            `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
+             ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+            [p.name, position],
+          );
+        }
+      } else {
+        await dropPrefixed(tx, projections, REBUILD_PREFIX);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      return { position, applied, seconds, eventsPerSecond: seconds > 0 ? applied / seconds : 0, comparisons, matched, swapped: swap };
+    });
+    if (!('retry' in outcome)) return outcome;
+    if (outcome.retry === 'ahead') await applyUntil(outcome.target, null);
+    else await new Promise((resolve) => setTimeout(resolve, SETTLE_DELAY_MS));
+  }
 }

@@ -77,6 +77,12 @@ export class ProjectionRunner {
     const state = this.states.get(p.name)!;
     state.leader = true;
     let position = await readCheckpoint(this.db, p.name);
+    if (this.stopped) {
+      // stop() ran while the checkpoint was being read (it already released the lock): do not subscribe,
+      // or a projector would keep running after stop() returned.
+      state.leader = false;
+      return;
+    }
     state.position = position;
     this.logger.info({ projection: p.name, position }, 'projection running');
     const sub = this.store.subscribeToAll({
