@@ -2,7 +2,7 @@ import { dispute, pendingDeadlines } from '@app/domain';
 import type { PgliteDatabase } from '@app/event-store';
 import { disputeStateProjection } from './dispute-state.projection';
 import { adjudicationQueue, dueDeadlines, getCase, listJudgements } from './queries';
-import { addHours, applyInBatches, digests, memoryDb, resetTables } from './spec-helpers';
+import { addHours, applyInBatches, digests, memoryDb, resetTables } from './test-support/spec-helpers';
 import { ProjectionGapError } from './support';
 import { Scenario } from './testing';
 

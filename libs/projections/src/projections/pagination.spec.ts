@@ -2,7 +2,7 @@ import type { PgliteDatabase } from '@app/event-store';
 import { decodeCursor, encodeCursor } from './cursor';
 import { disputeStateProjection } from './dispute-state.projection';
 import { adjudicationQueue, listCases, listJudgements, type CaseListItem } from './queries';
-import { addMinutes, applyInBatches, memoryDb, resetTables } from './spec-helpers';
+import { addMinutes, applyInBatches, memoryDb, resetTables } from './test-support/spec-helpers';
 import { Scenario } from './testing';
 
 const P = [disputeStateProjection];

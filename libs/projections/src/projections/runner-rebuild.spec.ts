@@ -4,7 +4,7 @@ import { rebuildProjections, REBUILD_PREFIX } from '../rebuild';
 import { ProjectionRunner } from '../runner';
 import { allProjections } from './index';
 import { adjudicationQueue, listCases, listJudgements } from './queries';
-import { addHours, applyInBatches, digests, resetTables } from './spec-helpers';
+import { addHours, applyInBatches, digests, resetTables } from './test-support/spec-helpers';
 import { Scenario } from './testing';
 
 const T0 = '2026-11-16T02:00:00.000Z';

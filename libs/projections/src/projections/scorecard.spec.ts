@@ -4,7 +4,7 @@ import { disputeStateProjection } from './dispute-state.projection';
 import { createProjections } from './index';
 import { orderShippingProjection, shippingSql } from './order-shipping.projection';
 import { merchantWeekStats, scorecard } from './queries';
-import { addHours, applyInBatches, memoryDb, resetTables } from './spec-helpers';
+import { addHours, applyInBatches, memoryDb, resetTables } from './test-support/spec-helpers';
 import { Scenario } from './testing';
 
 const P = [disputeStateProjection, orderShippingProjection];

@@ -1,8 +1,8 @@
 /** Shared helpers of the projection specs (test-only; not exported from the barrel). */
 import { PgliteDatabase, type RecordedEvent, type SqlDatabase } from '@app/event-store';
-import { type Projection, withPrefix } from '../projection';
-import { tableDigest } from '../rebuild';
-import { batches } from './testing';
+import { type Projection, withPrefix } from '../../projection';
+import { tableDigest } from '../../rebuild';
+import { batches } from '../testing';
 
 export async function memoryDb(): Promise<PgliteDatabase> {
   return PgliteDatabase.create();
