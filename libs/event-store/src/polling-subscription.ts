@@ -102,7 +102,7 @@ export class PollingSubscription implements Subscription {
       } catch (err) {
         if (this.stopped) break;
         if (++failures >= MAX_CONSECUTIVE_READ_FAILURES) throw err;
-        await this.sleep(Math.min(100 * 2 ** (failures - 1), 5000));
+        await this.sleep(Math.min(Math.min(this.pollIntervalMs, 100) * 2 ** (failures - 1), 5000));
         continue;
       }
       if (this.stopped) break;

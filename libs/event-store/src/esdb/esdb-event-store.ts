@@ -63,7 +63,7 @@ interface ChainFields {
   recordedAt: string;
 }
 
-type EsdbRecorded = NonNullable<ResolvedEvent['event']> | NonNullable<AllStreamResolvedEvent['event']>;
+export type EsdbRecorded = NonNullable<ResolvedEvent['event']> | NonNullable<AllStreamResolvedEvent['event']>;
 
 function isSystem(e: { type: string; streamId: string }): boolean {
   return e.type.startsWith('$') || e.streamId.startsWith('$');
@@ -84,7 +84,8 @@ function toReadPosition(p: Position): ReadPosition {
   return commit === 0n && prepare === 0n ? ESDB_START : { commit, prepare };
 }
 
-function toRecorded(e: EsdbRecorded): RecordedEvent {
+/** Maps an EventStoreDB event to a RecordedEvent, taking the chain fields out of its metadata. */
+export function esdbEventToRecorded(e: EsdbRecorded): RecordedEvent {
   const meta = (e.isJson && e.metadata && typeof e.metadata === 'object' && !(e.metadata instanceof Uint8Array) ? e.metadata : {}) as Record<
     string,
     unknown
@@ -155,7 +156,7 @@ export class EsdbEventStore implements EventStore {
   private async readTail(stream: string, count: number): Promise<RecordedEvent[]> {
     try {
       const events = await collect(this.client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: count }));
-      return events.filter((r) => r.event).map((r) => toRecorded(r.event!));
+      return events.filter((r) => r.event).map((r) => esdbEventToRecorded(r.event!));
     } catch (e) {
       if (e instanceof StreamNotFoundError) return [];
       throw e;
@@ -216,7 +217,7 @@ export class EsdbEventStore implements EventStore {
       const written = await collect(
         this.client.readStream(stream, { direction: FORWARDS, fromRevision: BigInt(head.revision + 1), maxCount: chained.length }),
       );
-      const recorded = written.filter((r) => r.event).map((r) => toRecorded(r.event!));
+      const recorded = written.filter((r) => r.event).map((r) => esdbEventToRecorded(r.event!));
       const last = recorded[recorded.length - 1];
       for (const s of this.subscriptions) s.wake();
       return { nextExpectedRevision: last.revision, position: last.position, events: recorded, idempotentReplay: false };
@@ -253,7 +254,7 @@ export class EsdbEventStore implements EventStore {
           ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
         }),
       );
-      return events.filter((r) => r.event).map((r) => toRecorded(r.event!));
+      return events.filter((r) => r.event).map((r) => esdbEventToRecorded(r.event!));
     } catch (e) {
       if (e instanceof StreamNotFoundError) return [];
       throw e;
@@ -285,7 +286,7 @@ export class EsdbEventStore implements EventStore {
         advanced = true;
         if (isSystem(r.event)) continue;
         if (comparePositions(pos, after) <= 0) continue;
-        out.push(toRecorded(r.event));
+        out.push(esdbEventToRecorded(r.event));
         if (out.length > max) break;
       }
       if (!advanced) break;

@@ -68,6 +68,10 @@ DROP TRIGGER IF EXISTS es_events_no_truncate ON es_events;
 CREATE TRIGGER es_events_no_truncate BEFORE TRUNCATE ON es_events
   FOR EACH STATEMENT EXECUTE FUNCTION es_events_immutable();
 
+`;
+
+/** es_append(...): see the description above. CREATE OR REPLACE: a changed version ships as a new migration. */
+const APPEND_FUNCTION_V1 = `
 CREATE OR REPLACE FUNCTION es_append(
   p_stream text,
   p_expected_kind text,         -- 'any' | 'no_stream' | 'stream_exists' | 'exact'
@@ -89,6 +93,7 @@ DECLARE
   v_found int;
   v_same int;
   v_bad uuid;
+  v_ids uuid[];
 BEGIN
   SELECT s.revision, s.last_hash, s.last_transaction_id INTO v_rev, v_hash, v_last_tx
     FROM es_streams s WHERE s.stream_id = p_stream FOR UPDATE;
@@ -99,11 +104,14 @@ BEGIN
   END IF;
 
   IF p_check_ids THEN
+    -- "= ANY(array)" keeps this an index lookup whatever the planner thinks of jsonb_to_recordset's row count.
+    v_ids := ARRAY(SELECT (x ->> 'id')::uuid FROM jsonb_array_elements(p_events) AS x);
     SELECT count(*)::int,
            (count(*) FILTER (WHERE e.stream_id = p_stream AND e.event_type = n.type AND e.data = n.data))::int
       INTO v_found, v_same
-      FROM jsonb_to_recordset(p_events) AS n(id uuid, type text, data jsonb)
-      JOIN es_events e ON e.event_id = n.id;
+      FROM es_events e
+      JOIN jsonb_to_recordset(p_events) AS n(id uuid, type text, data jsonb) ON n.id = e.event_id
+     WHERE e.event_id = ANY (v_ids);
     IF v_found > 0 THEN
       IF v_found = v_count AND v_same = v_count THEN
         RETURN QUERY
@@ -111,13 +119,14 @@ BEGIN
                  e.data, e.metadata, to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                  e.hash, e.prev_hash
             FROM es_events e
-           WHERE e.event_id IN (SELECT n.id FROM jsonb_to_recordset(p_events) AS n(id uuid))
+           WHERE e.event_id = ANY (v_ids)
            ORDER BY e.stream_revision;
         RETURN;
       END IF;
       SELECT n.id INTO v_bad
-        FROM jsonb_to_recordset(p_events) AS n(id uuid, type text, data jsonb)
-        JOIN es_events e ON e.event_id = n.id
+        FROM es_events e
+        JOIN jsonb_to_recordset(p_events) AS n(id uuid, type text, data jsonb) ON n.id = e.event_id
+       WHERE e.event_id = ANY (v_ids)
        ORDER BY (e.stream_id = p_stream AND e.event_type = n.type AND e.data = n.data)
        LIMIT 1;
       RAISE EXCEPTION USING ERRCODE = 'ES002', MESSAGE = format('duplicate event id %s', v_bad),
@@ -166,4 +175,7 @@ END
 $fn$;
 `;
 
-export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [{ id: '0001-es-events-streams-append', sql: SCHEMA_V1 }];
+export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
+  { id: '0001-es-events-es-streams', sql: SCHEMA_V1 },
+  { id: '0002-es-append', sql: APPEND_FUNCTION_V1 },
+];
