@@ -64,6 +64,27 @@ function ev(type: string, data: Record<string, unknown> = {}, eventId?: string, 
   return { type, data, ...(eventId ? { eventId } : {}), ...(metadata ? { metadata } : {}) };
 }
 
+/**
+ * Waits until readers can see `position` (headPosition ≥ it), which implies every event at or before it is
+ * readable. On PostgreSQL the global log is bounded by the cluster-wide xmin, so a transaction of someone
+ * else (even in another database of a shared server) can delay visibility for a moment; tests that assert
+ * completeness right after writing wait for it, like a read-your-writes caller would.
+ */
+async function waitForVisible(store: EventStore, position: Position, timeoutMs = 15_000): Promise<void> {
+  await waitFor(async () => comparePositions(await store.headPosition(), position) >= 0, timeoutMs, `position ${position} to become readable`);
+}
+
+function maxPosition(positions: Position[]): Position {
+  return positions.reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b), START);
+}
+
+/** Appends a marker and waits until it is readable: everything committed before it is readable too. */
+async function settle(store: EventStore): Promise<Position> {
+  const r = await store.appendToStream(uniq('settle'), [ev('Settle')]);
+  await waitForVisible(store, r.position);
+  return r.position;
+}
+
 /** Every event after `after`, paging through readAll. */
 async function readAllAfter(store: EventStore, after: Position = START, pageSize = 200): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
@@ -292,6 +313,7 @@ export function describeEventStoreContract(name: string, createHarness: () => Pr
           store().appendToStream(streams[i % streams.length], [ev('O', { i }), ...(i % 3 === 0 ? [ev('P', { i })] : [])]),
         );
         const written = (await Promise.all(writes)).flatMap((r) => r.events);
+        await waitForVisible(store(), maxPosition(written.map((e) => e.position)));
         const head = await store().headPosition();
         expect(comparePositions(head, before)).toBeGreaterThan(0);
 
@@ -327,6 +349,7 @@ export function describeEventStoreContract(name: string, createHarness: () => Pr
         const s = uniq('positions');
         const r1 = await store().appendToStream(s, [ev('A'), ev('B')]);
         const r2 = await store().appendToStream(s, [ev('C')]);
+        await waitForVisible(store(), r2.position);
         const all = (await readAllAfter(store(), START, 1000)).filter((e) => e.stream === s);
         expect(all).toEqual([...r1.events, ...r2.events]);
       });
@@ -347,7 +370,7 @@ export function describeEventStoreContract(name: string, createHarness: () => Pr
           },
         });
         await store().appendToStream(s, [ev('L1')]);
-        await waitFor(() => got.some((e) => e.type === 'L1'), 5000, 'live event');
+        await waitFor(() => got.some((e) => e.type === 'L1'), 15_000, 'live event');
         await sub.stop();
         await sub.done;
         const expected = await readAllAfter(store(), start);
@@ -436,6 +459,7 @@ export function describeEventStoreContract(name: string, createHarness: () => Pr
           await early;
         }
 
+        await settle(store());
         const final = await readAllAfter(store(), start, 500);
         await waitFor(() => got.length >= final.length, 15_000, `subscriber to receive ${final.length} events (has ${got.length})`);
         await sleep(150);
@@ -530,6 +554,7 @@ export function describeEventStoreContract(name: string, createHarness: () => Pr
       it('keeps events, their order and the chain across a restart', async () => {
         const s = uniq('restart');
         const r = await store().appendToStream(s, [ev('A', { n: 1 }), ev('B', { n: 2 })]);
+        await waitForVisible(store(), r.position);
         const before = await readAllAfter(store(), START, 1000);
         const head = await store().headPosition();
         await h.restart();

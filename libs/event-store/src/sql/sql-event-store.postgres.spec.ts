@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { appendOn, createThrowawayDatabase, type ThrowawayDatabase } from '../contract/sql-harness';
-import { START, type Position } from '../event-store.port';
+import { comparePositions, START, type Position } from '../event-store.port';
 import { PgDatabase } from './pg-database';
 import type { QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
 import { READ_ALL_SQL, SqlEventStore } from './sql-event-store';
@@ -155,6 +155,8 @@ describe('SqlEventStore on PostgreSQL', () => {
       expect(await store.headPosition()).toBe(before);
 
       await held.query('COMMIT');
+      const last = others.map((o) => o.position).sort(comparePositions).pop()!;
+      for (let i = 0; i < 1500 && comparePositions(await store.headPosition(), last) < 0; i++) await sleep(10); // see waitForVisible in the contract
       const naiveAfter = await db.query<{ event_type: string }>(`SELECT event_type FROM es_events WHERE global_position > $1`, [naiveCheckpoint]);
       expect(naiveAfter.rows.map((r) => r.event_type)).not.toContain('Late'); // skipped for ever
       const page = await store.readAll({ after: before });
