@@ -18,6 +18,7 @@ import { ReadModelsController } from './read-models/read-models.controller';
 import { DeadlinesService } from './deadlines/deadlines.service';
 import { DeadlinesController } from './deadlines/deadlines.controller';
 import { AuditController } from './audit/audit.controller';
+import { COMMAND_HANDLERS } from './app/commands';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         DisputeReactions,
         ProjectionsService,
         DeadlinesService,
+        ...COMMAND_HANDLERS,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],

@@ -20,7 +20,6 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
-    requestIdLogLabel: 'reqId',
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID_RE.test(h) ? h : randomUUID();

@@ -8,6 +8,10 @@ import { type Actor, CurrentActor, Roles } from '../auth/auth';
 import { ChoiceDto, ConsumerResponseDto, ContestDto, JudgementDto, OpenDisputeDto, ReplayDto } from '../dto/disputes.dto';
 import { IdParam } from '../dto/params';
 import { DisputesService } from './disputes.service';
+import { CommandBus } from '@nestjs/cqrs';
+import type { DisputeState } from '@app/domain';
+import type { Handled } from '../app/aggregate-repository';
+import { ChooseOptionCommand, ConsumerRespondCommand, ContestSettlementCommand, JudgeDisputeCommand, OpenDisputeCommand } from '../app/commands';
 
 class AtQuery {
   @IsOptional() @IsString() @MaxLength(64) at?: string;
@@ -18,14 +22,21 @@ class AtQuery {
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: same key + same body → the first answer' })
 @Controller('disputes')
 export class DisputesController {
-  constructor(private readonly disputes: DisputesService) {}
+  constructor(
+    private readonly disputes: DisputesService,
+    private readonly commands: CommandBus,
+  ) {}
+
+  private run(command: object): Promise<Handled<DisputeState>> {
+    return this.commands.execute(command as any);
+  }
 
   @Post()
   @HttpCode(201)
   @Roles('platform')
   @ApiOperation({ summary: 'Open a rush-order dispute (409 while another one on the order is not final)' })
   async open(@Body() dto: OpenDisputeDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.disputes.open(dto, contextFrom(req, actor));
+    const r = await this.run(new OpenDisputeCommand(dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
     return this.disputes.view(r.state, r.revision);
   }
@@ -50,7 +61,7 @@ export class DisputesController {
   @Roles('merchant')
   @ApiOperation({ summary: "The merchant's one settlement or no-fault defense (409 once a choice stands; 422 when preconditions fail)" })
   async choose(@Param() p: IdParam, @Body() dto: ChoiceDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.disputes.choose(p.id!, dto, actor, contextFrom(req, actor));
+    const r = await this.run(new ChooseOptionCommand(p.id!, dto, actor, contextFrom(req, actor)));
     setPosition(reply, r.position);
     return this.disputes.view(r.state, r.revision);
   }
@@ -66,7 +77,7 @@ export class DisputesController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.disputes.respond(p.id!, dto, actor, contextFrom(req, actor));
+    const r = await this.run(new ConsumerRespondCommand(p.id!, dto, actor, contextFrom(req, actor)));
     setPosition(reply, r.position);
     return this.disputes.view(r.state, r.revision);
   }
@@ -76,7 +87,7 @@ export class DisputesController {
   @Roles('consumer')
   @ApiOperation({ summary: 'The consumer says the claimed settlement was never agreed (within CONTEST_WINDOW)' })
   async contest(@Param() p: IdParam, @Body() dto: ContestDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.disputes.contest(p.id!, dto, actor, contextFrom(req, actor));
+    const r = await this.run(new ContestSettlementCommand(p.id!, dto, actor, contextFrom(req, actor)));
     setPosition(reply, r.position);
     return this.disputes.view(r.state, r.revision);
   }
@@ -86,7 +97,7 @@ export class DisputesController {
   @Roles('adjudicator')
   @ApiOperation({ summary: 'An adjudicator judges a case under review' })
   async judge(@Param() p: IdParam, @Body() dto: JudgementDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.disputes.judge(p.id!, dto, actor, contextFrom(req, actor));
+    const r = await this.run(new JudgeDisputeCommand(p.id!, dto, actor, contextFrom(req, actor)));
     setPosition(reply, r.position);
     return this.disputes.view(r.state, r.revision);
   }

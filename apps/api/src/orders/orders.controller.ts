@@ -7,13 +7,22 @@ import { type Actor, CurrentActor, Roles } from '../auth/auth';
 import { OrderFactDto, RegisterOrderDto } from '../dto/orders.dto';
 import { IdParam } from '../dto/params';
 import { OrdersService } from './orders.service';
+import { CommandBus } from '@nestjs/cqrs';
+import { RecordOrderFactCommand, RegisterOrderCommand } from '../app/commands';
+import type { Handled } from '../app/aggregate-repository';
+import type { OrderState, OrderView } from '@app/domain';
+
+type OrderResult = { view: OrderView; result: Handled<OrderState> };
 
 @ApiTags('orders')
 @ApiBearerAuth()
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: same key + same body → the first answer' })
 @Controller('orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly commands: CommandBus,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -21,7 +30,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Register an order (platform order pipeline)' })
   @ApiCreatedResponse({ description: 'The order with its shipping assessment' })
   async register(@Body() dto: RegisterOrderDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { view, result } = await this.orders.register(dto, contextFrom(req, actor));
+    const { view, result } = await this.commands.execute<RegisterOrderCommand, OrderResult>(new RegisterOrderCommand(dto, contextFrom(req, actor)));
     setPosition(reply, result.position);
     return view;
   }
@@ -37,7 +46,7 @@ export class OrdersController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { view, result } = await this.orders.recordFact(p.orderId!, dto, contextFrom(req, actor));
+    const { view, result } = await this.commands.execute<RecordOrderFactCommand, OrderResult>(new RecordOrderFactCommand(p.orderId!, dto, contextFrom(req, actor)));
     setPosition(reply, result.position);
     return view;
   }
