@@ -40,12 +40,12 @@ describe('PollingSubscription', () => {
   it('does not lose a wake-up that arrives while it is reading', async () => {
     const events: RecordedEvent[] = [];
     let reads = 0;
-    let sub!: PollingSubscription;
+    const ref: { sub?: PollingSubscription } = {};
     const read = async (after: Position): Promise<SubscriptionPage> => {
       reads++;
       if (reads === 1) {
         events.push(event(1)); // committed while we read …
-        sub.wake(); // … and its wake-up arrives before our read returns (empty)
+        ref.sub!.wake(); // … and its wake-up arrives before our read returns (empty)
         return { events: [], lastPosition: after, isEnd: true };
       }
       const n = Number(after.split('/')[1]);
@@ -53,7 +53,7 @@ describe('PollingSubscription', () => {
       return { events: page, lastPosition: page.length ? page[page.length - 1].position : after, isEnd: true };
     };
     const got: RecordedEvent[] = [];
-    sub = new PollingSubscription(read, { pollIntervalMs: 60_000, handler: async (es) => void got.push(...es) }, () => undefined);
+    const sub = (ref.sub = new PollingSubscription(read, { pollIntervalMs: 60_000, handler: async (es) => void got.push(...es) }, () => undefined));
     for (let i = 0; i < 200 && got.length === 0; i++) await sleep(5);
     expect(got.map((e) => e.eventId)).toEqual(['e1']);
     await sub.stop();
