@@ -28,6 +28,8 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId']);
+
 export const PROBLEM_BASE = 'https://dispute-service.example/problems/';
 
 /** Throw this anywhere in the HTTP layer to answer with a problem document. */
@@ -42,14 +44,20 @@ export class ProblemException extends Error {
     this.name = 'ProblemException';
   }
   toProblem(instance?: string): Problem {
+    // Extensions never override the RFC 9457 members; a colliding extension (e.g. a domain error's
+    // details.status = the dispute's status) is kept under `context`.
+    const extensions: Record<string, unknown> = {};
+    const context: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this.extensions)) (RESERVED.has(k) ? context : extensions)[k] = v;
     return {
+      ...extensions,
+      ...(Object.keys(context).length ? { context } : {}),
       type: PROBLEM_BASE + this.code.toLowerCase().replace(/_/g, '-'),
       title: TITLES[this.status] ?? 'Error',
       status: this.status,
       detail: this.message,
       ...(instance ? { instance } : {}),
       code: this.code,
-      ...this.extensions,
     };
   }
 }
