@@ -4,8 +4,13 @@ import { CHECKPOINT_DDL, readCheckpoint } from './checkpoints';
 import { type Projection, withPrefix } from './projection';
 
 export const REBUILD_PREFIX = 'rebuild_';
-/** How often the final compare-and-swap waits for the live checkpoints to settle before comparing as things stand. */
-const SETTLE_ATTEMPTS = 50;
+/**
+ * The final compare-and-swap waits for the live checkpoints to settle (see below): at most SETTLE_ATTEMPTS
+ * tries, SETTLE_DELAY_MS apart, and gives up early once the live checkpoints stood still for SETTLE_IDLE_ATTEMPTS
+ * tries in a row (no live projector is moving them), then compares as things stand.
+ */
+const SETTLE_ATTEMPTS = 250;
+const SETTLE_IDLE_ATTEMPTS = 25;
 const SETTLE_DELAY_MS = 20;
 
 export interface RebuildProgress {
@@ -97,9 +102,11 @@ export async function rebuildProjections(
   //    PgliteReentrancyError); on pg the last attempt reads inside the transaction;
   //  - live behind the rebuild, or the projections' checkpoints not all equal: give the live projector a
   //    moment to catch up and try again.
-  // After SETTLE_ATTEMPTS the comparison is made as things stand (and reports matched=false if they differ).
+  // When they do not settle, the comparison is made as things stand (and reports matched=false if they differ).
+  let idle = 0;
+  let lastSeen = '';
   for (let attempt = 1; ; attempt++) {
-    const lastAttempt = attempt >= SETTLE_ATTEMPTS;
+    const lastAttempt = attempt >= SETTLE_ATTEMPTS || idle >= SETTLE_IDLE_ATTEMPTS;
     const outcome = await db.transaction(async (tx): Promise<RebuildResult | { retry: 'ahead' | 'behind'; target: Position }> => {
       // Freeze the live read models: the live projector's next write waits for this transaction.
       for (const p of projections) for (const t of p.tables) await tx.query(`LOCK TABLE ${t} IN EXCLUSIVE MODE`);
@@ -109,6 +116,9 @@ export async function rebuildProjections(
       const distinct = [...new Set(checkpoints)];
       const target = distinct.sort(comparePositions)[distinct.length - 1] ?? START;
       const live = checkpoints.every((c) => c === target);
+      const seen = checkpoints.join(',');
+      idle = seen === lastSeen ? idle + 1 : 0;
+      lastSeen = seen;
       if (!lastAttempt) {
         if (comparePositions(target, position) > 0 && db.kind === 'pglite') return { retry: 'ahead', target };
         if (comparePositions(target, position) < 0 || !live) return { retry: 'behind', target };

@@ -287,4 +287,29 @@ describe('projections under the runner and the rebuild (real SqlEventStore on PG
       await runner.stop();
     }
   });
+
+  it('a rebuild that gets ahead of a slow live projector waits for it and then matches', async () => {
+    const s = busyScenario(12);
+    await s.appendTo(store);
+    const slow = projections.map(
+      (p): Projection => ({
+        ...p,
+        async apply(tx, events, prefix) {
+          await new Promise((r) => setTimeout(r, 15));
+          await p.apply(tx, events, prefix);
+        },
+      }),
+    );
+    const runner = new ProjectionRunner(store, db, slow, quiet, { lockRetryMs: 20, batchSize: 3 });
+    await runner.migrate();
+    await runner.start();
+    try {
+      const r = await rebuildProjections(store, db, projections, { batchSize: 1000 });
+      expect(r.matched).toBe(true);
+      expect(r.swapped).toBe(true);
+      expect(r.position).toBe(await store.headPosition());
+    } finally {
+      await runner.stop();
+    }
+  });
 });
