@@ -100,9 +100,9 @@ export interface DefenseRequirement {
  *  - SHIPPED_WITHIN_DEADLINE / ORDER_NOT_ASSESSED: no evidence; judged at once from the order facts:
  *    NOT_LIABLE when the facts prove it, otherwise UNDER_REVIEW with the findings.
  *  - DELAY_REPORTED / DELAY_CARD_ACCEPTED: no evidence (the reports/cards are platform records). When the
- *    command carries `delayExcuses` (the platform's records of approved reports / accepted cards for the
- *    order) they are judged at once like the above; until that feature exists the command carries none and
- *    the case goes to UNDER_REVIEW with a finding saying so.
+ *    command carries `delayExcuses` (from delay.ts `delayExcusesFor`: the reports / cards bearing on the
+ *    order) they are judged at once like the above, the finding citing the reports / cards it rests on
+ *    (`excuses`); a command without `delayExcuses` goes to UNDER_REVIEW with a finding saying so.
  *  - FORCE_MAJEURE / ABNORMAL_ORDER / MALICIOUS_ORDER: evidence required; always UNDER_REVIEW, with the
  *    system's findings (shipping assessment) attached.
  */
@@ -183,8 +183,11 @@ export interface DelayExcuse {
   detail?: string;
 }
 
-/** A system finding attached to a choice or review (same shape as a judgement reason). */
-export type Finding = JudgementReason;
+/**
+ * A system finding attached to a choice or review (same shape as a judgement reason). Delay-excuse findings
+ * also name the reports / cards they rest on (`excuses`), so the decision event cites them.
+ */
+export type Finding = JudgementReason & { excuses?: { kind: DelayExcuse['kind']; ref: string; status: DelayExcuse['status'] }[] };
 
 export type ChoiceSlot = 'SETTLEMENT' | 'DEFENSE';
 export type ReviewReason = 'DEFENSE' | 'SETTLEMENT_CONTESTED' | 'CONSUMER_NO_RESPONSE' | 'SETTLEMENT_FAILED';
@@ -860,17 +863,30 @@ export function verifyDefense(
       if (delayExcuses === undefined) {
         findings.push({
           rule: 'DELAY_EXCUSE_NOT_VERIFIED',
-          detail: 'Delay reports and delay cards are verified by a later feature; an adjudicator reviews this defense',
+          detail: 'No delay reports or delay cards were looked up for this choice; an adjudicator reviews this defense',
         });
         return { proven: false, findings };
       }
       const kinds = reason === 'DELAY_REPORTED' ? ['PRE_REPORT', 'EMERGENCY_REPORT'] : ['DELAY_CARD'];
-      const matching = delayExcuses.filter((x) => kinds.includes(x.kind) && x.status === 'APPROVED' && x.coversOrder);
-      findings.push(
-        matching.length
-          ? { rule: `${reason}_VERIFIED`, detail: `Approved and covering the order: ${matching.map((m) => `${m.kind} ${m.ref}`).join(', ')}` }
-          : { rule: `${reason}_NOT_PROVEN`, detail: `No approved ${kinds.join(' / ')} covering the order is on record` },
-      );
+      const relevant = delayExcuses.filter((x) => kinds.includes(x.kind));
+      const matching = relevant.filter((x) => x.status === 'APPROVED' && x.coversOrder);
+      const cite = (xs: DelayExcuse[]) => xs.map((x) => ({ kind: x.kind, ref: x.ref, status: x.status }));
+      const details = (xs: DelayExcuse[]) => xs.map((x) => x.detail).filter((d): d is string => !!d);
+      if (matching.length) {
+        const more = details(matching);
+        findings.push({
+          rule: `${reason}_VERIFIED`,
+          detail: `Approved and covering the order: ${matching.map((m) => `${m.kind} ${m.ref}`).join(', ')}${more.length ? ` (${more.join('; ')})` : ''}`,
+          excuses: cite(matching),
+        });
+      } else {
+        const seen = relevant.map((x) => `${x.kind} ${x.ref} ${x.status}${x.coversOrder ? '' : ', not covering the order'}`);
+        findings.push({
+          rule: `${reason}_NOT_PROVEN`,
+          detail: `No approved ${kinds.join(' / ')} covering the order is on record${seen.length ? `; on record: ${seen.join('; ')}` : ''}`,
+          ...(relevant.length ? { excuses: cite(relevant) } : {}),
+        });
+      }
       return { proven: matching.length > 0, findings };
     }
     default:
@@ -1344,6 +1360,8 @@ export interface ChoiceView {
   agreedShipBy?: string;
   evidence: Evidence[];
   defense?: Defense;
+  /** NO_FAULT_DEFENSE: the delay reports / cards the system looked at (as recorded in OptionChosen). */
+  delayExcuses?: DelayExcuse[];
   satisfiedBy: OrderFactRef[];
   findings: Finding[];
   disposition: ChoiceDisposition;
@@ -1384,6 +1402,7 @@ function choiceView(c: ChoiceRecord): ChoiceView {
     agreedShipBy: c.agreedShipBy,
     evidence: c.evidence,
     defense: c.defense,
+    delayExcuses: c.delayExcuses,
     satisfiedBy: c.satisfiedBy,
     findings: c.findings,
     disposition: c.disposition,
