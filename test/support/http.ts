@@ -32,7 +32,16 @@ export class Api {
     if (opts.raw !== undefined) body = opts.raw;
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
     if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.server.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+    let res: Response;
+    try {
+      res = await fetch(`${this.server.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+    } catch (e) {
+      const cause = (e as { cause?: Error }).cause;
+      throw new Error(
+        `${method} ${path} on the ${this.server.store} service failed: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}; ` +
+          `service ${this.server.running ? 'running' : 'NOT running'}; its output:\n${this.server.logTail()}`,
+      );
+    }
     const text = await res.text();
     let parsed: any;
     try {

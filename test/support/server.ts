@@ -188,6 +188,8 @@ export class TestServer {
     child.once('exit', (code, signal) => {
       exited = { code, signal };
       live.delete(child);
+      this.logs += `\n[harness] the service process exited (code ${code}, signal ${signal})\n`;
+      if (this.child === child) this.child = null;
     });
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
