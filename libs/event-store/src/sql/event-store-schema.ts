@@ -25,7 +25,10 @@ export const EVENTS_NOTIFY_CHANNEL = 'es_events';
  *  5. if the stream's last append was made by a transaction with a HIGHER xid than ours (we waited for its
  *     row lock), our events would sort before that stream's earlier events in the global order: raise
  *     ES004, the client retries in a new transaction (a new, higher xid);
- *  6. insert the events, advance the stream head, pg_notify (delivered on commit).
+ *  6. insert the events and advance the stream head.
+ * It does not NOTIFY: a NOTIFY inside the append transaction takes PostgreSQL's global notify lock at commit and
+ * holds it through the WAL flush, serialising all appending commits (measured with pgbench, 8 clients: ~400 tps
+ * with it vs ~1400 without on this machine). SqlEventStore sends one coalesced NOTIFY after commits instead.
  * Errors carry the stream head as JSON in DETAIL ({"revision": n, "hash": "…"}).
  */
 const SCHEMA_V1 = `
@@ -71,7 +74,7 @@ CREATE TRIGGER es_events_no_truncate BEFORE TRUNCATE ON es_events
 `;
 
 /** es_append(...): see the description above. CREATE OR REPLACE: a changed version ships as a new migration. */
-const APPEND_FUNCTION_V1 = `
+const appendFunction = (notify: boolean) => `
 CREATE OR REPLACE FUNCTION es_append(
   p_stream text,
   p_expected_kind text,         -- 'any' | 'no_stream' | 'stream_exists' | 'exact'
@@ -170,12 +173,13 @@ BEGIN
          last_transaction_id = pg_current_xact_id()
    WHERE stream_id = p_stream;
 
-  PERFORM pg_notify('${EVENTS_NOTIFY_CHANNEL}', p_stream);
-END
+${notify ? `  PERFORM pg_notify('${EVENTS_NOTIFY_CHANNEL}', p_stream);\n` : ''}END
 $fn$;
 `;
 
 export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
   { id: '0001-es-events-es-streams', sql: SCHEMA_V1 },
-  { id: '0002-es-append', sql: APPEND_FUNCTION_V1 },
+  // 0002 (as first shipped) notified inside the transaction; 0003 replaces it (see above).
+  { id: '0002-es-append', sql: appendFunction(true) },
+  { id: '0003-es-append-without-notify', sql: appendFunction(false) },
 ];

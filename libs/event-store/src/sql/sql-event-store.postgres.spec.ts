@@ -12,13 +12,18 @@ import { READ_ALL_SQL, SqlEventStore } from './sql-event-store';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Counts statements sent to the server (a transaction counts BEGIN and COMMIT too). */
+/**
+ * Counts statements an append waits for (a transaction counts BEGIN and COMMIT too). The coalesced
+ * `pg_notify` the store sends after commits is not awaited by appends and is counted apart.
+ */
 class CountingDatabase implements SqlDatabase {
   readonly kind = 'pg' as const;
   statements = 0;
+  notifies = 0;
   constructor(private readonly inner: SqlDatabase) {}
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
-    this.statements++;
+    if (sql.includes('pg_notify')) this.notifies++;
+    else this.statements++;
     return this.inner.query<T>(sql, params);
   }
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -101,6 +106,31 @@ describe('SqlEventStore on PostgreSQL', () => {
     const events = await store.readStream(stream);
     expect(events.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
     for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
+  });
+
+  it('wakes a subscriber in another process at once through one coalesced NOTIFY per burst of appends', async () => {
+    const otherDb = new PgDatabase({ url: tdb.url, max: 2 });
+    const other = new SqlEventStore(otherDb);
+    const counting = new CountingDatabase(db);
+    const writer = new SqlEventStore(counting);
+    try {
+      const start = await other.headPosition();
+      const got: string[] = [];
+      const sub = other.subscribeToAll({ after: start, pollIntervalMs: 60_000, handler: async (es) => void got.push(...es.map((e) => e.type)) });
+      await sleep(200); // let it catch up and start waiting (LISTEN is set up by then)
+      const t0 = Date.now();
+      await Promise.all(Array.from({ length: 20 }, (_, i) => writer.appendToStream(`wake-${i}-${randomUUID()}`, [{ type: 'Wake', data: {} }])));
+      for (let i = 0; i < 300 && got.length < 20; i++) await sleep(10);
+      expect(got).toHaveLength(20); // without NOTIFY it would wait for the 60 s poll
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(counting.notifies).toBeGreaterThanOrEqual(1);
+      expect(counting.notifies).toBeLessThan(20); // coalesced
+      await sub.stop();
+    } finally {
+      await writer.close();
+      await other.close();
+      await otherDb.close();
+    }
   });
 
   it('refuses to append behind a newer transaction (ES004) so stream order always matches global order', async () => {

@@ -141,7 +141,7 @@ function headFromDetail(err: PgLikeError): StreamHead & { eventId?: string } {
 /**
  * EventStore over a SqlDatabase: the same SQL on PostgreSQL ('postgres') and PGlite ('embedded').
  *
- * Appends: one statement, `es_append(...)` (see event-store-schema.ts), i.e. one round trip and one
+ * Appends: one statement, `es_append(...)` (see event-store-schema.ts), i.e. one awaited round trip and one
  * transaction, when the stream head (revision + last hash) is known: it is cached from earlier appends and
  * reads of this process, and is always 'empty' for expectedRevision 'no_stream'. Otherwise one extra
  * lookup first. A stale cache costs one retry (the function reports the actual head). Event hashes
@@ -169,6 +169,8 @@ export class SqlEventStore implements EventStore {
   private unlisten: Promise<(() => Promise<void>) | null> | null = null;
   private initialized: Promise<void> | null = null;
   private closed = false;
+  private notifying: Promise<void> | null = null;
+  private notifyAgain = false;
 
   constructor(
     readonly db: SqlDatabase,
@@ -196,6 +198,7 @@ export class SqlEventStore implements EventStore {
     const unlisten = await this.unlisten?.catch(() => null);
     this.unlisten = null;
     await unlisten?.().catch(() => undefined);
+    await this.notifying;
     if (this.options.ownsDatabase) await this.db.close();
   }
 
@@ -344,6 +347,7 @@ export class SqlEventStore implements EventStore {
     const last = recorded[recorded.length - 1];
     this.rememberHead(stream, { revision: last.revision, hash: last.hash });
     this.wakeSubscriptions();
+    this.notifyOtherProcesses();
     return { nextExpectedRevision: last.revision, position: last.position, events: recorded, idempotentReplay: false };
   }
 
@@ -424,6 +428,30 @@ export class SqlEventStore implements EventStore {
 
   private wakeSubscriptions() {
     for (const s of this.subscriptions) s.wake();
+  }
+
+  /**
+   * Tells subscribers in other processes (LISTEN es_events) that something was committed: one NOTIFY at a
+   * time, outside the append transaction, coalescing appends that finish meanwhile into one more. (A NOTIFY
+   * inside each append would serialise commits on PostgreSQL's notify lock.) PGlite: one process, nothing to do.
+   */
+  private notifyOtherProcesses() {
+    if (this.db.kind !== 'pg' || this.closed) return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifyAgain = false;
+    this.notifying = this.db
+      .query(`SELECT pg_notify($1, '')`, [EVENTS_NOTIFY_CHANNEL])
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.notifying = null;
+        if (this.notifyAgain) this.notifyOtherProcesses();
+      });
   }
 
   // ---- metadata, health ----------------------------------------------------------------------------------
