@@ -16,16 +16,19 @@ d('event-store benchmark (ES_BENCH=1)', () => {
   let tdb: ThrowawayDatabase;
   let db: PgDatabase;
   let store: SqlEventStore;
+  let quiet: SqlEventStore;
   beforeAll(async () => {
     tdb = await createThrowawayDatabase('es_bench');
     db = new PgDatabase({ url: tdb.url, max: 10 });
     store = new SqlEventStore(db);
     await store.init();
+    quiet = new SqlEventStore(db, { notifyOtherProcesses: false });
     await db.query(`CREATE TABLE bare_events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, event_id uuid NOT NULL UNIQUE,
       event_type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL, recorded_at timestamptz NOT NULL)`);
   }, 60_000);
   afterAll(async () => {
     await store?.close();
+    await quiet?.close();
     await db?.close();
     await tdb?.drop();
   });
@@ -66,6 +69,8 @@ d('event-store benchmark (ES_BENCH=1)', () => {
         store.appendToStream(`new-${randomUUID()}`, [{ type: 'T', data, metadata }], { expectedRevision: 'no_stream' })));
       out.push(await run("appendToStream existing stream 'any' (cached)", n, c, (i) =>
         store.appendToStream(streams[i % streams.length], [{ type: 'T', data, metadata }])));
+      out.push(await run("  same, notifyOtherProcesses: false", n, c, (i) =>
+        quiet.appendToStream(streams[i % streams.length], [{ type: 'T', data, metadata }])));
       out.push(await run('appendToStream with caller event ids', n, c, (i) =>
         store.appendToStream(streams[i % streams.length], [{ type: 'T', data, metadata, eventId: randomUUID() }])));
     }

@@ -33,6 +33,11 @@ export interface SqlEventStoreOptions {
   ownsDatabase?: boolean;
   /** How many stream heads to remember to save a read before appending (default 10 000). */
   streamHeadCacheSize?: number;
+  /**
+   * Send `NOTIFY es_events` after appends so subscriptions in other processes wake at once (default true;
+   * PostgreSQL only). Without it they notice new events on their next poll.
+   */
+  notifyOtherProcesses?: boolean;
 }
 
 const EVENT_COLUMNS = `stream_id, stream_revision, transaction_id::text AS tx, global_position::text AS gp, event_id::text AS event_id,
@@ -436,7 +441,7 @@ export class SqlEventStore implements EventStore {
    * inside each append would serialise commits on PostgreSQL's notify lock.) PGlite: one process, nothing to do.
    */
   private notifyOtherProcesses() {
-    if (this.db.kind !== 'pg' || this.closed) return;
+    if (this.db.kind !== 'pg' || this.closed || this.options.notifyOtherProcesses === false) return;
     if (this.notifying) {
       this.notifyAgain = true;
       return;
