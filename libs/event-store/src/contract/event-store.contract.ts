@@ -291,6 +291,14 @@ export function describeEventStoreContract(name: string, createHarness: () => Pr
         expect(await store().readStream(s)).toHaveLength(1);
       });
 
+      it('racing appends of the same event id to different streams: one wins, the others get DuplicateEventIdError (never a raw error)', async () => {
+        if (store().kind === 'esdb') return; // EventStoreDB has no global event-id index
+        const id = randomUUID();
+        const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store().appendToStream(uniq(`dup-${i}`), [ev('A', { n: 1 }, id)])));
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(DuplicateEventIdError);
+      });
+
       it('partially repeated ids, ids of another stream, or the same id with other content → DuplicateEventIdError', async () => {
         const s = uniq('idem');
         const a = randomUUID();

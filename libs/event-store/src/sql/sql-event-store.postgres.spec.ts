@@ -198,7 +198,7 @@ describe('SqlEventStore on PostgreSQL', () => {
   });
 
   it('measures the xmin-bounded read against a plain position read', async () => {
-    const rows = Number(process.env.ES_MEASURE_ROWS ?? 100_000);
+    const rows = Number(process.env.ES_MEASURE_ROWS ?? 50_000);
     const perTx = 100;
     const t0 = Date.now();
     // Many small transactions (one xid each), like real appends; written directly for speed.
