@@ -18,6 +18,7 @@ import { ReadModelsController } from './read-models/read-models.controller';
 import { DeadlinesService } from './deadlines/deadlines.service';
 import { DeadlinesController } from './deadlines/deadlines.controller';
 import { AuditController } from './audit/audit.controller';
+import { DelaysModule } from './delays/delays.module';
 import { COMMAND_HANDLERS } from './app/commands';
 
 @Module({})
@@ -25,7 +26,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config)],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule],
       controllers: [HealthController, MetricsController, OrdersController, DisputesController, ReadModelsController, DeadlinesController, AuditController],
       providers: [
         OrdersService,

@@ -142,8 +142,8 @@ describe('delay report: withdrawal', () => {
     expect(toDelayReportView(foldReport([...filed, ...out])).status).toBe('WITHDRAWN');
   });
   it('not after the review, not twice', () => {
-    reports.given([...filed, ...delayReportDecider.decide(review(3, true), foldReport(filed))]).when(withdraw(4)).thenThrows('DELAY_REPORT_NOT_PENDING', { status: 'APPROVED' });
-    reports.given(play(delayReportDecider, preReport(0), withdraw(1))).when(withdraw(2)).thenThrows('DELAY_REPORT_NOT_PENDING', { status: 'WITHDRAWN' });
+    reports.given([...filed, ...delayReportDecider.decide(review(3, true), foldReport(filed))]).when(withdraw(4)).thenThrows('DELAY_REPORT_NOT_PENDING', { reportStatus: 'APPROVED' });
+    reports.given(play(delayReportDecider, preReport(0), withdraw(1))).when(withdraw(2)).thenThrows('DELAY_REPORT_NOT_PENDING', { reportStatus: 'WITHDRAWN' });
   });
   it('a withdrawn report cannot be reviewed', () => {
     reports.given(play(delayReportDecider, preReport(0), withdraw(1))).when(review(2, true)).thenThrows('DELAY_REPORT_NOT_PENDING');
@@ -177,7 +177,7 @@ describe('delay report: platform review', () => {
   });
   it('is reviewed once', () => {
     const approved = play(delayReportDecider, preReport(0), { type: 'ReviewDelayReport', approved: true, now: at(3) });
-    reports.given(approved).when({ type: 'ReviewDelayReport', approved: false, reason: 'changed my mind', now: at(4) }).thenThrows('DELAY_REPORT_NOT_PENDING', { status: 'APPROVED' });
+    reports.given(approved).when({ type: 'ReviewDelayReport', approved: false, reason: 'changed my mind', now: at(4) }).thenThrows('DELAY_REPORT_NOT_PENDING', { reportStatus: 'APPROVED' });
   });
   it('an unknown report is not found', () => {
     reports.given([]).when({ type: 'ReviewDelayReport', approved: true, now: at(3) }).thenThrows('DELAY_REPORT_NOT_FOUND');
@@ -331,7 +331,7 @@ describe('delay card (延迟发货卡片)', () => {
     ['rejected', play(delayCardDecider, send(30), respond(31, false))],
     ['cancelled (expired)', play(delayCardDecider, send(30), expire(78))],
   ])('a second card for the same order is refused (first one %s)', (_label, given) => {
-    const err = cards.given(given).when(send(90, snapshot(), { cardId: 'card-2' })).thenThrows('DELAY_CARD_ALREADY_SENT', { cardId: 'card-1' });
+    const err = cards.given(given).when(send(90, snapshot(), { cardId: 'card-2' })).thenThrows('DELAY_CARD_ALREADY_SENT', { cardId: 'card-1', cardStatus: _label.split(' ')[0].toUpperCase() });
     expect(err.status).toBe(409);
   });
   it("refuses another merchant's order, unassessed orders and a proposed date in the past", () => {
@@ -350,13 +350,13 @@ describe('delay card (延迟发货卡片)', () => {
   });
   it('answers exactly at the 48 h mark are in time; a millisecond later the card is closed', () => {
     cards.given(sent).when(respond(78, true)).thenMatches([{ type: 'DelayCardAnswered' }]);
-    cards.given(sent).when(respond(78, true, 'c-1', 1)).thenThrows('DELAY_CARD_RESPONSE_WINDOW_CLOSED', { expiresAt: at(78), status: 'CANCELLED' });
+    cards.given(sent).when(respond(78, true, 'c-1', 1)).thenThrows('DELAY_CARD_RESPONSE_WINDOW_CLOSED', { expiresAt: at(78), cardStatus: 'CANCELLED' });
   });
   it('an answer after the expiry was recorded is refused', () => {
     cards.given(play(delayCardDecider, send(30), expire(79))).when(respond(79, true)).thenThrows('DELAY_CARD_RESPONSE_WINDOW_CLOSED');
   });
   it('is answered once, by its consumer only', () => {
-    cards.given(play(delayCardDecider, send(30), respond(31, false))).when(respond(32, true)).thenThrows('DELAY_CARD_ALREADY_ANSWERED', { status: 'REJECTED' });
+    cards.given(play(delayCardDecider, send(30), respond(31, false))).when(respond(32, true)).thenThrows('DELAY_CARD_ALREADY_ANSWERED', { cardStatus: 'REJECTED' });
     cards.given(sent).when(respond(31, true, 'c-2')).thenThrows('DELAY_CARD_NOT_FOUND');
     cards.given([]).when(respond(31, true)).thenThrows('DELAY_CARD_NOT_FOUND');
   });

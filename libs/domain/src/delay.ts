@@ -293,7 +293,7 @@ function requireReport(state: DelayReportState): void {
 function requirePending(state: DelayReportState, action: string): void {
   requireReport(state);
   if (state.status !== 'PENDING') {
-    throw new DomainError('DELAY_REPORT_NOT_PENDING', `The report is ${state.status}; only a pending report can be ${action}`, { status: state.status });
+    throw new DomainError('DELAY_REPORT_NOT_PENDING', `The report is ${state.status}; only a pending report can be ${action}`, { reportStatus: state.status });
   }
 }
 
@@ -622,12 +622,12 @@ export function decideDelayCard(command: DelayCardCommand, state: DelayCardState
       if (typeof command.accepted !== 'boolean') throw invalidInput('accepted must be a boolean', { field: 'accepted' });
       const comment = optionalText(command.comment, 'comment');
       if (state.status === 'ACCEPTED' || state.status === 'REJECTED') {
-        throw new DomainError('DELAY_CARD_ALREADY_ANSWERED', `The delay card was already answered (${state.status})`, { status: state.status });
+        throw new DomainError('DELAY_CARD_ALREADY_ANSWERED', `The delay card was already answered (${state.status})`, { cardStatus: state.status });
       }
       if (state.status === 'CANCELLED' || nowMs > Date.parse(state.expiresAt!)) {
         throw new DomainError('DELAY_CARD_RESPONSE_WINDOW_CLOSED', `The delay card could be answered until ${state.expiresAt}; it is cancelled`, {
           expiresAt: state.expiresAt,
-          status: 'CANCELLED',
+          cardStatus: 'CANCELLED',
         });
       }
       return [
@@ -652,7 +652,7 @@ function sendCard(cmd: SendDelayCard, state: DelayCardState): DelayCardEvent[] {
   if (state.status !== 'NONE') {
     throw new DomainError('DELAY_CARD_ALREADY_SENT', `A delay card was already sent for order ${state.orderId} (${state.status}); only one card per order, ever`, {
       cardId: state.cardId,
-      status: state.status,
+      cardStatus: state.status,
     });
   }
   const cardId = nonEmpty(cmd.cardId, 'cardId');

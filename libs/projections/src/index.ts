@@ -3,3 +3,4 @@ export * from './checkpoints';
 export * from './runner';
 export * from './rebuild';
 export * from './projections';
+export * from './delays.projection';

@@ -1,0 +1,209 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parsePosition } from '@app/event-store';
+import { contextFrom } from '../app/command-context';
+import { MIN_POSITION_HEADER, setPosition } from '../app/position-header';
+import { type Actor, CurrentActor, Roles } from '../auth/auth';
+import { ProblemException } from '../http/problem';
+import {
+  DelayCardListQuery,
+  DelayCardResponseDto,
+  DelayPageQuery,
+  DelayReportListQuery,
+  FileDelayReportDto,
+  OrderIdParam,
+  ReportIdParam,
+  ReviewDelayReportDto,
+  SendDelayCardDto,
+} from './delays.dto';
+import { DelaysService } from './delays.service';
+
+const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: same key + same body → the first answer' };
+const MIN_POSITION = {
+  name: 'X-Min-Position',
+  required: false,
+  description: 'Read-your-writes for lists: wait (bounded) until the read model applied this position (from a write’s X-Event-Position)',
+};
+
+async function consistent(delays: DelaysService, minPosition: string | undefined, reply: FastifyReply): Promise<void> {
+  if (!minPosition) return;
+  try {
+    parsePosition(minPosition);
+  } catch {
+    throw new ProblemException(400, 'INVALID_POSITION', 'X-Min-Position must be a position such as 757/4 (from X-Event-Position).', {
+      errors: [{ field: 'X-Min-Position', messages: ['must be a position A/B'] }],
+    });
+  }
+  const ok = await delays.waitForReadModel(minPosition);
+  void reply.header('x-read-consistency', ok ? 'caught-up' : 'stale');
+}
+
+@ApiTags('delay reports')
+@ApiBearerAuth()
+@ApiHeader(IDEMPOTENCY)
+@Controller('delay-reports')
+export class DelayReportsController {
+  constructor(private readonly delays: DelaysService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('merchant')
+  @ApiOperation({
+    summary: 'File a delay report: a pre-report (预报备) for a window, or an emergency report (紧急报备) for one order',
+    description:
+      'PRE_REPORT: `reason` (WEATHER, MAJOR_NATIONAL_EVENT, WAREHOUSE_MAINTENANCE, OTHER), `windowEnd` (and optionally `windowStart`, default now): ' +
+      'the window may not start before now (422 WINDOW_STARTS_IN_PAST) and must end within 7 days (422 WINDOW_TOO_FAR_AHEAD); at least one evidence item. ' +
+      "EMERGENCY_REPORT: `orderId` of one of the merchant's orders, `promisedShipAt`, evidence with a CHAT_LOG, SMS or CALL_RECORD; refused for orders not " +
+      'assessed for late shipment (422 ORDER_NOT_ASSESSED) and after the end of the Sunday following the week the order was placed in, in BUSINESS_TIMEZONE ' +
+      '(422 EMERGENCY_REPORT_TOO_LATE). Missing inputs: 422 PRECONDITIONS_NOT_MET naming them. The platform reviews the report; unreviewed after ' +
+      'DELAY_REPORT_REVIEW_WINDOW (24 h) it is flagged overdue.',
+  })
+  @ApiCreatedResponse({ description: 'The report (status PENDING), with its revision and stream' })
+  @ApiNotFoundResponse({ description: "Emergency report: unknown order or another merchant's order" })
+  @ApiUnprocessableEntityResponse({ description: 'Refused by the rules (window limits, cut-off, order not assessed, missing evidence)' })
+  async file(@Body() dto: FileDelayReportDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.delays.fileReport(dto, actor, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.delays.reportView(r.state, r.revision);
+  }
+
+  @Get()
+  @Roles('merchant', 'platform', 'adjudicator', 'auditor')
+  @ApiHeader(MIN_POSITION)
+  @ApiOperation({ summary: "Delay reports with their status (merchants: their own), keyset pages by filing time: {items, nextCursor}" })
+  @ApiOkResponse({ description: '{items, nextCursor?}' })
+  async list(@Query() q: DelayReportListQuery, @CurrentActor() actor: Actor, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    await consistent(this.delays, min, reply);
+    return this.delays.listReports(q, actor);
+  }
+
+  @Get('review-queue')
+  @Roles('platform')
+  @ApiHeader(MIN_POSITION)
+  @ApiOperation({ summary: 'The platform review queue: pending reports, oldest first, with waitingSeconds; overdue ones marked (overdue, overdueNow)' })
+  @ApiOkResponse({ description: '{items, nextCursor?}' })
+  async queue(@Query() q: DelayPageQuery, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    await consistent(this.delays, min, reply);
+    return this.delays.reviewQueue(q);
+  }
+
+  @Get(':id')
+  @Roles('merchant', 'platform', 'adjudicator', 'auditor')
+  @ApiOperation({ summary: "One delay report (merchants: their own; another merchant's answers 404)" })
+  @ApiOkResponse({ description: 'The report' })
+  @ApiNotFoundResponse({ description: 'Unknown report or another tenant’s' })
+  get(@Param() p: ReportIdParam, @CurrentActor() actor: Actor) {
+    return this.delays.getReport(p.id, actor);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Roles('merchant')
+  @ApiOperation({ summary: 'The merchant withdraws (撤销) its report before it is reviewed (409 DELAY_REPORT_NOT_PENDING afterwards)' })
+  @ApiOkResponse({ description: 'The report (status WITHDRAWN)' })
+  @ApiConflictResponse({ description: 'Already reviewed or withdrawn' })
+  async withdraw(@Param() p: ReportIdParam, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r = await this.delays.withdrawReport(p.id, actor, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.delays.reportView(r.state, r.revision);
+  }
+
+  @Post(':id/review')
+  @HttpCode(200)
+  @Roles('platform')
+  @ApiOperation({ summary: 'The platform approves or rejects (with a reason) a pending report (409 DELAY_REPORT_NOT_PENDING once reviewed or withdrawn)' })
+  @ApiOkResponse({ description: 'The report (status APPROVED or REJECTED)' })
+  @ApiConflictResponse({ description: 'Already reviewed or withdrawn' })
+  async review(
+    @Param() p: ReportIdParam,
+    @Body() dto: ReviewDelayReportDto,
+    @CurrentActor() actor: Actor,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const r = await this.delays.reviewReport(p.id, dto, actor, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.delays.reportView(r.state, r.revision);
+  }
+}
+
+@ApiTags('delay cards')
+@ApiBearerAuth()
+@ApiHeader(IDEMPOTENCY)
+@Controller()
+export class DelayCardsController {
+  constructor(private readonly delays: DelaysService) {}
+
+  @Post('orders/:orderId/delay-card')
+  @HttpCode(201)
+  @Roles('merchant')
+  @ApiOperation({
+    summary: "The order's merchant sends the delay card (延迟发货卡片) to its consumer: once per order, ever",
+    description:
+      'A second card for the same order is refused with 409 DELAY_CARD_ALREADY_SENT whatever became of the first (accepted, rejected, cancelled). ' +
+      'Orders not assessed for late shipment: 422 ORDER_NOT_ASSESSED. Unanswered after DELAY_CARD_RESPONSE_WINDOW (48 h) the card is cancelled.',
+  })
+  @ApiCreatedResponse({ description: 'The card (status PENDING, expiresAt)' })
+  @ApiConflictResponse({ description: 'A card was already sent for this order' })
+  @ApiNotFoundResponse({ description: 'Unknown order or another merchant’s' })
+  async send(
+    @Param() p: OrderIdParam,
+    @Body() dto: SendDelayCardDto,
+    @CurrentActor() actor: Actor,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const r = await this.delays.sendCard(p.orderId, dto, actor, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.delays.cardView(r.state, r.revision);
+  }
+
+  @Post('orders/:orderId/delay-card/response')
+  @HttpCode(200)
+  @Roles('consumer')
+  @ApiOperation({
+    summary: "The order's consumer accepts (the delay is excused) or rejects the delay card, within 48 h of its sending",
+    description: 'After the expiry: 422 DELAY_CARD_RESPONSE_WINDOW_CLOSED; a second answer: 409 DELAY_CARD_ALREADY_ANSWERED.',
+  })
+  @ApiOkResponse({ description: 'The card (status ACCEPTED or REJECTED)' })
+  async respond(
+    @Param() p: OrderIdParam,
+    @Body() dto: DelayCardResponseDto,
+    @CurrentActor() actor: Actor,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const r = await this.delays.respondCard(p.orderId, dto, actor, contextFrom(req, actor));
+    setPosition(reply, r.position);
+    return this.delays.cardView(r.state, r.revision);
+  }
+
+  @Get('orders/:orderId/delay-card')
+  @Roles('merchant', 'consumer', 'platform', 'adjudicator', 'auditor')
+  @ApiOperation({ summary: "The order's delay card (merchants and consumers: their own orders only); 404 DELAY_CARD_NOT_FOUND when none was sent" })
+  @ApiOkResponse({ description: 'The card, with `answerable` (pending and not yet expired)' })
+  get(@Param() p: OrderIdParam, @CurrentActor() actor: Actor) {
+    return this.delays.getCard(p.orderId, actor);
+  }
+
+  @Get('delay-cards')
+  @Roles('merchant', 'consumer', 'platform', 'adjudicator', 'auditor')
+  @ApiHeader(MIN_POSITION)
+  @ApiOperation({ summary: 'Delay cards with their status (merchants / consumers: their own), keyset pages by sending time: {items, nextCursor}' })
+  @ApiOkResponse({ description: '{items, nextCursor?}' })
+  async list(@Query() q: DelayCardListQuery, @CurrentActor() actor: Actor, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    await consistent(this.delays, min, reply);
+    return this.delays.listCards(q, actor);
+  }
+}
