@@ -172,6 +172,19 @@ describe.each(STORES)('concurrency and idempotency (%s store)', (store) => {
       expectStatus(await fx.choose(id, order.merchantId, { option: 'SHIPPED_WITH_PICKUP' }, { idempotencyKey: randomUUID() }), 200);
     });
 
+    it('a replayed refusal carries every member of the first answer (only requestId may differ)', async () => {
+      const { order, id } = await fx.lateDispute();
+      const key = randomUUID();
+      const first = await fx.choose(id, order.merchantId, { option: 'CONSUMER_CANCELLED' }, { idempotencyKey: key });
+      expectProblem(first, 422);
+      const again = await fx.choose(id, order.merchantId, { option: 'CONSUMER_CANCELLED' }, { idempotencyKey: key });
+      expectProblem(again, 422);
+      // Extensions may be added to the replay (the contract allows extra fields), but nothing of the first
+      // answer may be missing or different.
+      const { requestId: _r, ...firstMembers } = first.body;
+      expect(again.body).toEqual(expect.objectContaining(firstMembers));
+    });
+
     it('concurrent retries with one key record the choice once; every completed answer is the same', async () => {
       const { order, id } = await fx.lateDispute();
       const key = randomUUID();

@@ -128,6 +128,12 @@ describe.each(STORES)('orders (%s store)', (store) => {
       expectProblem(res, 400);
     });
 
+    it('a body that is not JSON (text/plain) is refused with a 4xx problem+json', async () => {
+      const res = await api.request('POST', '/orders', { raw: 'orderId=o-1', headers: { 'content-type': 'text/plain' }, token: as.platform() });
+      expect([400, 415]).toContain(res.status);
+      expectProblem(res, res.status);
+    });
+
     it('the refused requests recorded nothing', async () => {
       const body = fx.orderBody();
       expectProblem(await api.post('/orders', { ...body, extra: 1 }, as.platform()), 400);
