@@ -16,7 +16,7 @@ jest.setTimeout(60_000);
 const SHORT = { RESPONSE_WINDOW: 'PT2S', CONSUMER_RESPONSE_WINDOW: 'PT2S' };
 const servers = useServers({
   manual: { ...SHORT, DEADLINE_POLL_INTERVAL: 'PT1H' },
-  auto: { ...SHORT, DEADLINE_POLL_INTERVAL: 'PT0.5S' },
+  auto: { ...SHORT, CONTEST_WINDOW: 'PT2S', DEADLINE_POLL_INTERVAL: 'PT0.5S' },
 });
 
 /** Sleeps until `iso` has passed (plus a margin). */
@@ -40,6 +40,7 @@ describe.each(STORES)('deadlines (%s store)', (store) => {
     let api: Api;
     const ids: Record<string, { id: string; orderId: string; merchantId: string; consumerId: string }> = {};
     let lateChoiceAfterWindow: Res;
+    let lateAnswerAfterWindow: Res;
     let run1: Res;
     let run2: Res;
 
@@ -67,13 +68,19 @@ describe.each(STORES)('deadlines (%s store)', (store) => {
       expectStatus(await fx.choose(later.id, later.order.merchantId, { option: 'SHIP_BY_AGREED_DATE', agreedShipBy: fromNow(HOUR), evidence: EVIDENCE }), 200);
       // The merchant will try to choose after the response window closed.
       remember('closed', await fx.lateDispute());
+      // The consumer will try to answer after the consumer response window closed.
+      const answeredLate = await fx.lateDispute();
+      remember('answeredLate', answeredLate);
+      expectStatus(await fx.choose(answeredLate.id, answeredLate.order.merchantId, { option: 'OUT_OF_STOCK_REFUND' }), 200);
 
       const due = [ids.late, ids.inTime, ids.closed].map((x) => x.id);
       const views = await Promise.all(due.map((id) => fx.dispute(id)));
-      const lastDue = [...views.map((v) => v.responseDueAt), agreedShipBy, (await fx.dispute(silent.id)).consumerResponseDueAt].sort().at(-1);
+      const consumerDue = await Promise.all([silent.id, answeredLate.id].map(async (id) => (await fx.dispute(id)).consumerResponseDueAt));
+      const lastDue = [...views.map((v) => v.responseDueAt), agreedShipBy, ...consumerDue].sort().at(-1);
       await until(lastDue);
 
       lateChoiceAfterWindow = await fx.choose(ids.closed.id, ids.closed.merchantId, { option: 'OUT_OF_STOCK_REFUND' });
+      lateAnswerAfterWindow = await fx.respond(answeredLate.id, answeredLate.order.consumerId, { accepted: true });
       run1 = await fx.runDeadlines();
       run2 = await fx.runDeadlines();
     }, 60_000);
@@ -81,13 +88,13 @@ describe.each(STORES)('deadlines (%s store)', (store) => {
     it('answers {fired}: every due deadline fires once; a second run fires 0', () => {
       expectStatus(run1, 200);
       expectStatus(run2, 200);
-      // late, inTime, promised (AGREED_SHIP_BY), silent (CONSUMER_RESPONSE), closed — not `later`.
-      expect(run1.body).toEqual({ fired: 5 });
+      // late, inTime, promised (AGREED_SHIP_BY), silent and answeredLate (CONSUMER_RESPONSE), closed — not `later`.
+      expect(run1.body).toEqual({ fired: 6 });
       expect(run2.body).toEqual({ fired: 0 });
     });
 
     it('each case records exactly one DeadlineFired', async () => {
-      for (const name of ['late', 'inTime', 'promised', 'silent', 'closed']) {
+      for (const name of ['late', 'inTime', 'promised', 'silent', 'closed', 'answeredLate']) {
         const fired = (await fx.timeline(ids[name].id)).filter((e) => e.type === 'DeadlineFired');
         expect({ name, fired: fired.length }).toEqual({ name, fired: 1 });
       }
@@ -142,6 +149,12 @@ describe.each(STORES)('deadlines (%s store)', (store) => {
       expect(d.choice).toBeUndefined();
     });
 
+    it('a consumer answer after the consumer response window is refused with 422; silence then goes to review', async () => {
+      expectProblem(lateAnswerAfterWindow, 422);
+      const d = await fx.dispute(ids.answeredLate.id);
+      expect(d.status).toBe('UNDER_REVIEW');
+    });
+
     it('a run with nothing due fires 0 and records nothing', async () => {
       const before = (await fx.timeline(ids.later.id)).length;
       const res = await fx.runDeadlines();
@@ -191,6 +204,20 @@ describe.each(STORES)('deadlines (%s store)', (store) => {
         expect((await fx.timeline(id)).filter((e) => e.type === 'DeadlineFired')).toHaveLength(1);
       }
       expect((await fx.timeline(defended.id)).filter((e) => e.type === 'DeadlineFired')).toHaveLength(0);
+    });
+
+    it('the contest window closes on its own (CONTEST_WINDOW): a late contest is refused with 422 and the order may get a new dispute', async () => {
+      const { order, id } = await fx.lateDispute({}, [{ type: 'CANCELLATION_REQUESTED', occurredAt: ago(HOUR) }]);
+      const settled = await fx.choose(id, order.merchantId, { option: 'CONSUMER_CANCELLED' });
+      expectStatus(settled, 200);
+      expect(settled.body.status).toBe('SETTLED');
+      // Still contestable: a second dispute on the order is refused.
+      expectProblem(await fx.api.post('/disputes', { orderId: order.orderId }, as.platform()), 409);
+      const closed = await pollDispute(fx, id, (d) => d.final === true && d.contestWindowClosed === true);
+      expect(closed.status).toBe('SETTLED');
+      expect((await fx.timeline(id)).map((e) => e.type)).toEqual(['DisputeOpened', 'OptionChosen', 'DisputeSettled', 'DeadlineFired', 'ContestWindowClosed']);
+      expectProblem(await fx.contest(id, order.consumerId), 422);
+      expect((await fx.open(order)).status).toBe('AWAITING_MERCHANT');
     });
   });
 });

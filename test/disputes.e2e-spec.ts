@@ -220,6 +220,13 @@ describe.each(STORES)('disputes (%s store)', (store) => {
       expect(settled.judgement).toBeUndefined();
     });
 
+    it('with a pickup scan already on record before the agreed time it is SETTLED at once', async () => {
+      const { order, id } = await fx.lateDispute({}, [waybill(ago(2 * MIN)), pickup(ago(MIN))]);
+      const ok = await fx.choose(id, order.merchantId, { option: 'SHIP_BY_AGREED_DATE', agreedShipBy: fromNow(DAY), evidence: EVIDENCE });
+      expectStatus(ok, 200);
+      expect(ok.body.status).toBe('SETTLED');
+    });
+
     it('agreedShipBy exactly within MAX_AGREED_SHIP_DELAY (7 days less a minute) is accepted', async () => {
       const { order, id } = await fx.lateDispute();
       const ok = await fx.choose(id, order.merchantId, { option: 'SHIP_BY_AGREED_DATE', agreedShipBy: fromNow(7 * DAY - MIN), evidence: EVIDENCE });
