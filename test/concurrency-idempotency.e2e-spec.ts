@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Api, expectProblem, expectStatus, show, type Res } from './support/http';
-import { ago, DAY, DOCUMENT_EVIDENCE, Fixtures, HOUR, MIN, pickup, SEC, uid, waybill } from './support/fixtures';
+import { ago, DAY, DOCUMENT_EVIDENCE, Fixtures, HOUR, MIN, pickup, SEC, waybill } from './support/fixtures';
 import { STORES, useServers } from './support/server';
 import { as } from './support/tokens';
 
