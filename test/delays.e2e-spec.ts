@@ -8,7 +8,7 @@
  * Histories are built in the past (facts may not be dated in the future).
  */
 import { Api, expectProblem, expectStatus, problemFields, type Res } from './support/http';
-import { ago, DAY, EVIDENCE, Fixtures, fromNow, HOUR, MIN, SEC, uid } from './support/fixtures';
+import { ago, DAY, Fixtures, fromNow, HOUR, SEC, uid } from './support/fixtures';
 import { sleep, STORES, useServers } from './support/server';
 import { as } from './support/tokens';
 
