@@ -410,6 +410,25 @@ describe.each(STORES)('delay reports and delay cards (%s store)', (store) => {
     });
   });
 
+  it('publishes the endpoints in the OpenAPI document', async () => {
+    const res = await api.get('/docs-json');
+    expectStatus(res, 200);
+    const paths = Object.keys(res.body.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/delay-reports',
+        '/delay-reports/review-queue',
+        '/delay-reports/{id}',
+        '/delay-reports/{id}/withdraw',
+        '/delay-reports/{id}/review',
+        '/orders/{orderId}/delay-card',
+        '/orders/{orderId}/delay-card/response',
+        '/delay-cards',
+      ]),
+    );
+    expect(res.body.paths['/delay-reports'].post.requestBody).toBeDefined();
+  });
+
   // ------------------------------------------------------------------------------ deadlines fire on their own
 
   describe('deadlines (short windows, scheduler running)', () => {
