@@ -68,7 +68,7 @@ export class AggregateRepository {
     makeCommand: (loaded: Loaded<S>) => C | Promise<C>,
     ctx: CommandContext,
     commandName: string,
-    maxAttempts = 8,
+    maxAttempts = 12,
   ): Promise<Handled<S>> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(stream, decider);
@@ -130,6 +130,8 @@ export class AggregateRepository {
       } catch (e) {
         if (e instanceof ConcurrencyError && attempt < maxAttempts) {
           this.metrics.concurrencyRetries.inc({ command: commandName });
+          // Jittered back-off so that a burst of writers to one stream spreads out instead of colliding again.
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
           continue;
         }
         throw e;

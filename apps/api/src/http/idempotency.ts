@@ -58,10 +58,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .digest('hex');
     const successStatus: number = this.reflector.get<number>(HTTP_CODE_METADATA, ctx.getHandler()) ?? 201;
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
-    return from(this.run(scope, key, hash, successStatus, reply, next));
+    return from(this.run(scope, key, hash, successStatus, reply, next, req));
   }
 
-  private async run(scope: string, key: string, hash: string, successStatus: number, reply: FastifyReply, next: CallHandler): Promise<unknown> {
+  private async run(scope: string, key: string, hash: string, successStatus: number, reply: FastifyReply, next: CallHandler, req: FastifyRequest): Promise<unknown> {
     const claimed = await this.claim(scope, key, hash);
     if (!claimed) {
       const { rows } = await this.db.query<{ request_hash: string; status: number | null; response: unknown; expired: boolean }>(
@@ -69,7 +69,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         [scope, key],
       );
       const row = rows[0];
-      if (!row) return this.run(scope, key, hash, successStatus, reply, next);
+      if (!row) return this.run(scope, key, hash, successStatus, reply, next, req);
       if (row.request_hash !== hash) {
         throw new ProblemException(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body or path.');
       }
@@ -82,7 +82,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         `UPDATE idempotency_keys SET lease_until = now() + ($3 || ' milliseconds')::interval WHERE scope = $1 AND key = $2 AND status IS NULL AND lease_until < now()`,
         [scope, key, String(LEASE_MS)],
       );
-      if (taken.rowCount === 0) return this.run(scope, key, hash, successStatus, reply, next);
+      if (taken.rowCount === 0) return this.run(scope, key, hash, successStatus, reply, next, req);
     }
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
@@ -94,7 +94,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         // Not an answer: let the client retry with the same key.
         await this.db.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL`, [scope, key]);
       } else {
-        await this.complete(scope, key, problem.status, { ...problem.toProblem(), replayOf: key });
+        // Stored exactly as the filter sends it, so the retry gets the first answer byte for byte.
+        await this.complete(scope, key, problem.status, { ...problem.toProblem(req.url), requestId: req.id });
       }
       throw e;
     }

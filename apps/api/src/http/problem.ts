@@ -30,6 +30,8 @@ const TITLES: Record<number, string> = {
 
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId']);
 
+const HTTP_CODES: Record<number, string> = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 406: 'NOT_ACCEPTABLE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
 export const PROBLEM_BASE = 'https://dispute-service.example/problems/';
 
 /** Throw this anywhere in the HTTP layer to answer with a problem document. */
@@ -126,7 +128,8 @@ export function toProblemException(exception: unknown): ProblemException {
     const res = exception.getResponse();
     const message = typeof res === 'string' ? res : ((res as any)?.message ?? exception.message);
     const detail = Array.isArray(message) ? message.join('; ') : String(message);
-    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : `HTTP_${status}`;
+    const code = HTTP_CODES[status] ?? `HTTP_${status}`;
+    if (status === 413) return new ProblemException(413, 'BODY_TOO_LARGE', 'The request body exceeds the limit of 1 MB.');
     return new ProblemException(status, code, detail);
   }
   // Errors raised by Fastify itself (body parsing, size, content type) carry statusCode + code.
