@@ -26,11 +26,21 @@ export interface ProfileSummary {
   modules: { module: string; selfPct: number }[];
 }
 
-export function summarizeProfile(file: string, top = 15): ProfileSummary {
-  const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+/**
+ * `window`: only samples taken within [from, to] (µs of the monotonic clock, i.e. process.hrtime.bigint() / 1000
+ * in any process on this machine), e.g. the load phase of a run, leaving out start-up.
+ */
+export function summarizeProfile(file: string, top = 15, window?: [number, number]): ProfileSummary {
+  const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  for (let i = 0; i < prof.samples.length; i++) self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i] ?? 0));
+  let t = prof.startTime;
+  for (let i = 0; i < prof.samples.length; i++) {
+    const dt = prof.timeDeltas[i] ?? 0;
+    t += dt;
+    if (window && (t < window[0] || t > window[1])) continue;
+    self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + dt);
+  }
   let total = 0;
   let idle = 0;
   const fn = new Map<string, { name: string; where: string; us: number }>();

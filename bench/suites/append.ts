@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { PgDatabase, PgliteDatabase, SqlEventStore } from '@app/event-store';
 import { createThrowawayDb } from '../lib/pg';
+import { withCpu } from '../lib/cpu';
 import { profileMarkdown } from '../lib/cpuprofile';
 import { profileDuring } from '../lib/inprocess-profile';
 import type { Report, Section } from '../lib/report';
@@ -51,18 +52,23 @@ interface Contender {
 }
 
 /** Each writer owns `streamsPerWriter` streams and appends to them round-robin with the exact expected revision. */
+let cpuPool: Pool | null = null;
+let cpuDb = '';
+
 async function measure(c: Contender, n: number, writers: number, streamsPerWriter: number, runTag: string) {
   const revs: number[][] = Array.from({ length: writers }, () => new Array(streamsPerWriter).fill(-1));
   const counters = new Array(writers).fill(0);
-  const r = await runOps(n, writers, async (i, w) => {
-    const k = counters[w]++ % streamsPerWriter;
-    const rev = revs[w][k];
-    await c.append(`${runTag}-w${w}-s${k}`, rev, i);
-    revs[w][k] = rev + 1;
-  });
+  const { result: r, clientMs, serverMs } = await withCpu(cpuPool!, cpuDb, () =>
+    runOps(n, writers, async (i, w) => {
+      const k = counters[w]++ % streamsPerWriter;
+      const rev = revs[w][k];
+      await c.append(`${runTag}-w${w}-s${k}`, rev, i);
+      revs[w][k] = rev + 1;
+    }),
+  );
   if (r.errors) throw new Error(`${c.name}: ${r.errors} appends failed: ${String((r.firstError as Error)?.message ?? r.firstError)}`);
   const s = summarize(r.lat);
-  return { eps: (n / r.wallMs) * 1000, p50: s.p50, p99: s.p99 };
+  return { eps: (n / r.wallMs) * 1000, p50: s.p50, p99: s.p99, clientUs: (clientMs * 1000) / n, serverUs: (serverMs * 1000) / n };
 }
 
 async function compare(section: Section, title: string, contenders: Contender[], opts: AppendOptions, ops: Record<number, number>) {
@@ -72,24 +78,29 @@ async function compare(section: Section, title: string, contenders: Contender[],
     const n = ops[writers];
     // warm-up: JIT, connections, plans
     for (const c of contenders) await measure(c, Math.max(50, Math.floor(n / 10)), writers, opts.streamsPerWriter, `warm-${randomUUID().slice(0, 8)}`);
-    const per: Record<string, { eps: number[]; p50: number[]; p99: number[] }> = {};
+    const per: Record<string, { eps: number[]; p50: number[]; p99: number[]; cu: number[]; su: number[] }> = {};
     for (let round = 0; round < opts.rounds; round++) {
       for (const c of rotate(contenders, round)) {
         const m = await measure(c, n, writers, opts.streamsPerWriter, `r${round}-${randomUUID().slice(0, 8)}`);
-        const p = (per[c.name] ??= { eps: [], p50: [], p99: [] });
+        const p = (per[c.name] ??= { eps: [], p50: [], p99: [], cu: [], su: [] });
         p.eps.push(m.eps);
         p.p50.push(m.p50);
         p.p99.push(m.p99);
+        p.cu.push(m.clientUs);
+        p.su.push(m.serverUs);
       }
     }
     for (const c of contenders) {
       const p = per[c.name];
       const res = { eps: median(p.eps), p50: median(p.p50), p99: median(p.p99) };
       (results[c.name] ??= {})[writers] = res;
-      rows.push([c.name, writers, n, fmt(res.eps), fmt(res.p50, 2), fmt(res.p99, 2), p.eps.map((x) => fmt(x)).join(' / ')]);
+      rows.push([c.name, writers, n, fmt(res.eps), fmt(res.p50, 2), fmt(res.p99, 2), fmt(median(p.cu)), fmt(median(p.su)), p.eps.map((x) => fmt(x)).join(' / ')]);
     }
   }
-  section.tables.push({ caption: title, table: { headers: ['contender', 'writers', 'appends/run', 'events/s (median)', 'p50 ms', 'p99 ms', 'events/s per round'], rows } });
+  section.tables.push({
+    caption: title,
+    table: { headers: ['contender', 'writers', 'appends/run', 'events/s (median)', 'p50 ms', 'p99 ms', 'client CPU µs/event', 'PG backend CPU µs/event', 'events/s per round'], rows },
+  });
   return results;
 }
 
@@ -101,7 +112,7 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
       `Contenders run alternately, ${opts.rounds} round(s) each after a warm-up, the starting contender rotated per round; figures are medians over the rounds, latency per append. ` +
       `Same event (an OrderFactRecorded with the service's metadata, ~420 bytes of JSON), same PostgreSQL server, same pool size (= writers) for every contender. ` +
       `"bare INSERT": one parameterised INSERT of the same row (stream, revision, id, type, data, metadata, time, hash, prev hash) into a table with only an identity primary key. ` +
-      `"Emmett": @event-driven-io/emmett-postgresql 0.42 appendToStream with expectedStreamVersion. PGlite: the embedded store vs the same bare INSERT on the same PGlite instance (one connection, serialised).`,
+      `"Emmett": @event-driven-io/emmett-postgresql 0.42 appendToStream with expectedStreamVersion. CPU columns: this process (client) and the PostgreSQL backends of the benchmark database (/proc, 10 ms ticks), per event; for PGlite everything is client CPU. PGlite: the embedded store vs the same bare INSERT on the same PGlite instance (one connection, serialised).`,
   );
   const db = await createThrowawayDb('append');
   const maxWriters = Math.max(...opts.writers);
@@ -111,6 +122,8 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
   const emtPool = new Pool({ connectionString: db.url, max: maxWriters });
   let pglite: PgliteDatabase | null = null;
   const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pglite-'));
+  cpuPool = new Pool({ connectionString: db.url, max: 1 });
+  cpuDb = db.name;
   try {
     await store.init();
     await barePool.query(BARE_DDL);
@@ -185,6 +198,7 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
     await sqlDb.close().catch(() => undefined);
     await barePool.end().catch(() => undefined);
     await emtPool.end().catch(() => undefined);
+    await cpuPool.end().catch(() => undefined);
     await pglite?.close().catch(() => undefined);
     fs.rmSync(pgliteDir, { recursive: true, force: true });
     await db.drop();

@@ -14,7 +14,9 @@ import { profileDuring } from '../lib/inprocess-profile';
 import { createThrowawayDb, type ThrowawayDb } from '../lib/pg';
 import type { Report } from '../lib/report';
 import { historicalCase, replayCase, writeCases } from '../lib/seed';
-import { PINNING, startService, waitCaughtUp, type Child } from '../lib/service';
+import { pinned, PINNING, ROOT, startService, type Child } from '../lib/service';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { fmt, median, nowMs, ratio, rotate } from '../lib/stats';
 import { tokensFor } from './http';
 
@@ -118,7 +120,7 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
     'rebuild',
     '3a. Projection rebuild vs a bare scan of the same events',
     `rebuildProjections(store, db, allProjections()) from libs/projections (dispute_state + deadlines + judgements, order_shipping), pages of 2 000, ` +
-      `into fresh rebuild_* tables, then compare with the live tables and swap; run in the bench process against the large store after the service (which had built the live tables) stopped. ` +
+      `into fresh rebuild_* tables, then compare with the live tables and swap; run in the bench process against the large store with no service running. ` +
       `"apply phase" = reading + applying every event (until the last progress callback); "total" includes the table digests/compare/swap. ` +
       `Bare scan: the same rows (same columns) read with a plain keyset SELECT … WHERE (transaction_id, global_position) > ($1, $2) ORDER BY transaction_id, global_position LIMIT 2000 (the primary key; no snapshot filter, no mapping to objects) through the same pg client; ` +
       `store scan: SqlEventStore.readAll pages (xmin-bounded, mapped to RecordedEvent). Scans and rebuilds alternate.`,
@@ -126,7 +128,8 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
   const scaleSection = report.section(
     'scale',
     '4. Scale: read latency with a small and a large history',
-    `Two services (same build, ${PINNING}) on two databases seeded with closed historical cases (domain deciders, written through SqlEventStore; ≈ 7.8 events per case: orders with and without disputes, six dispute paths). ` +
+    `Two services (same build, ${PINNING}, RUN_BACKGROUND=false so that no projection, deadline or checkpoint work competes with the reads) on two databases seeded with closed historical cases ` +
+      `(domain deciders, written through SqlEventStore; ≈ 7.8 events per case: orders with and without disputes, six dispute paths), read models built by the rebuild command. ` +
       `Each endpoint is driven at a fixed ${opts.scaleRate} req/s for ${opts.scaleSeconds} s (autocannon, 4 connections, adjudicator JWT), random dispute ids across the whole history; small and large alternate, ` +
       `rotated start. Lookup = GET /disputes/{id} (fold of the case stream), timeline = GET /disputes/{id}/timeline, case list = GET /disputes?limit=50 (keyset page of the read model; first page and a merchant-filtered page).`,
   );
@@ -154,30 +157,95 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
     const largePool = new Pool({ connectionString: large.db.url, max: 2 });
     pools.push(smallPool, largePool);
 
-    // ---- services catch up from empty read models (a rebuild inside the service), RSS afterwards
-    const catchUp = async (label: string, seeded: Seeded, pool: Pool) => {
-      const t0 = Date.now();
-      const svc = await startService(`service-${label}`, { databaseUrl: seeded.db.url });
-      const secs = await waitCaughtUp(pool, 3_600_000, (slow, head) => log(`  ${label}: projections at ${slow} of ${head}`));
-      const total = (Date.now() - t0) / 1000;
-      await new Promise((r) => setTimeout(r, 2000));
-      const mem = rssOf(svc.pid);
-      return { svc, secs, total, mem };
+    // ---- diagnostics on the large store: the subscription's "pending" check as written vs an index-friendly form
+    const timeQuery = async (sql: string) => {
+      const t: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const t0 = nowMs();
+        await largePool.query(sql);
+        t.push(nowMs() - t0);
+      }
+      return median(t);
     };
-    const cs = await catchUp('small', small, smallPool);
-    svcSmall = cs.svc;
-    const cl = await catchUp('large', large, largePool);
-    svcLarge = cl.svc;
-    scaleSection.tables.push({
-      caption: 'Service start on an existing history with empty read models: catch-up of all projections (dispute_state, order_shipping, audit_merkle_log) inside the service, then RSS',
-      table: {
-        headers: ['store', 'events', 'catch-up s', 'events/s', 'RSS after MiB', 'peak RSS MiB'],
-        rows: [
-          ['small', fmt(small.events), fmt(cs.secs, 1), fmt(small.events / cs.secs), fmt(cs.mem.rssMiB), fmt(cs.mem.peakMiB)],
-          ['large', fmt(large.events), fmt(cl.secs, 1), fmt(large.events / cl.secs), fmt(cl.mem.rssMiB), fmt(cl.mem.peakMiB)],
-        ],
-      },
-    });
+    const pendingNow = await timeQuery(`SELECT EXISTS (SELECT 1 FROM es_events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS pending`);
+    const pendingAlt = await timeQuery(
+      `SELECT COALESCE((SELECT transaction_id FROM es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1) >= pg_snapshot_xmin(pg_current_snapshot()), false) AS pending`,
+    );
+    rebuildSection.notes.push(
+      `Diagnostic on the large store (${fmt(large.events)} events): the catch-up subscription's "pending" check (PENDING_SQL in sql-event-store.ts, run after every empty poll of every projection) takes ${fmt(pendingNow, 1)} ms (a sequential scan: pg_current_snapshot() is volatile, so the index cannot be used); the same answer from the newest row (ORDER BY transaction_id DESC, global_position DESC LIMIT 1, compared with the snapshot's xmin) takes ${fmt(pendingAlt, 2)} ms.`,
+    );
+
+    // ---- rebuild vs scans on the large store (bench process), no service running
+    const db = new PgDatabase({ url: large.db.url, max: 4 });
+    const store = new SqlEventStore(db, { kind: 'postgres' });
+    try {
+      const scans: { events: number; seconds: number }[] = [];
+      const sscans: { events: number; seconds: number }[] = [];
+      const rebuilds: { applied: number; applySeconds: number; total: number; matched: boolean }[] = [];
+      await bareScan(db, 2000); // warm the cache
+      for (let i = 0; i < Math.max(opts.scanRounds, opts.rebuildRounds); i++) {
+        if (i < opts.scanRounds) {
+          scans.push(await bareScan(db, 2000));
+          sscans.push(await storeScan(store, 2000));
+          log(`  scan ${i + 1}: ${fmt(scans[i].events / scans[i].seconds)} events/s bare, ${fmt(sscans[i].events / sscans[i].seconds)} events/s store`);
+        }
+        if (i < opts.rebuildRounds) {
+          const t0 = nowMs();
+          let lastProgress = t0;
+          const rebuild = () =>
+            rebuildProjections(store, db, allProjections(), {
+              batchSize: 2000,
+              force: i === 0, // the first rebuild creates the live read models (empty before)
+              onProgress: (p) => {
+                lastProgress = nowMs();
+                if (p.applied % 100_000 < 2000) log(`  rebuild ${i + 1}: ${p.applied} events, ${fmt(p.eventsPerSecond)} events/s`);
+              },
+            });
+          let r: Awaited<ReturnType<typeof rebuild>>;
+          if (opts.profile && i === opts.rebuildRounds - 1) {
+            const p = await profileDuring(rebuild);
+            r = p.result;
+            rebuildSection.extra.push(...profileMarkdown(p.summary, `CPU profile of the bench process during rebuild round ${i + 1} (V8 sampling profiler via node:inspector; PostgreSQL's own CPU is not in it)`));
+          } else r = await rebuild();
+          rebuilds.push({ applied: r.applied, applySeconds: (lastProgress - t0) / 1000, total: r.seconds, matched: r.matched });
+          log(`  rebuild ${i + 1}: ${r.applied} events, apply ${fmt(rebuilds[i].applySeconds, 1)} s, total ${fmt(r.seconds, 1)} s, matched ${r.matched}`);
+        }
+      }
+      const scanEps = median(scans.map((s) => s.events / s.seconds));
+      const storeEps = median(sscans.map((s) => s.events / s.seconds));
+      const applyEps = median(rebuilds.map((r) => r.applied / r.applySeconds));
+      const totalEps = median(rebuilds.map((r) => r.applied / r.total));
+      rebuildSection.tables.push({
+        table: {
+          headers: ['what', 'events', 'events/s (median)', 'per round', 'ratio to bare scan'],
+          rows: [
+            ['bare scan (keyset SELECT on the primary key)', fmt(scans[0].events), fmt(scanEps), scans.map((s) => fmt(s.events / s.seconds)).join(' / '), '1.00'],
+            ['store scan (readAll)', fmt(sscans[0].events), fmt(storeEps), sscans.map((s) => fmt(s.events / s.seconds)).join(' / '), fmt(ratio(storeEps, scanEps), 2)],
+            ['rebuild, apply phase', fmt(rebuilds[0].applied), fmt(applyEps), rebuilds.map((r) => fmt(r.applied / r.applySeconds)).join(' / '), fmt(ratio(applyEps, scanEps), 2)],
+            ['rebuild, total (incl. compare + swap)', fmt(rebuilds[0].applied), fmt(totalEps), rebuilds.map((r) => fmt(r.applied / r.total)).join(' / '), fmt(ratio(totalEps, scanEps), 2)],
+          ],
+        },
+      });
+      const v = ratio(totalEps, scanEps);
+      rebuildSection.targets.push({ name: `rebuild ÷ bare scan (${fmt(large.events)} events, total)`, value: v, target: '≥ 0.5', met: v >= 0.5 });
+      rebuildSection.notes.push(
+        `Round 1 rebuilds into empty live tables (force), later rounds compare with round 1's tables: matched ${rebuilds.map((r) => String(r.matched)).join(' / ')}.`,
+      );
+    } finally {
+      await store.close();
+      await db.close();
+    }
+
+    // ---- the operator's rebuild command on the large store, for its memory (peak RSS)
+    const cli = await cliRebuild(large.db.url);
+    log(`  rebuild command: ${fmt(cli.eventsPerSecond)} events/s, peak RSS ${fmt(cli.peakMiB)} MiB`);
+    // the small store's read models, by the same command (not timed)
+    await cliRebuild(small.db.url);
+
+    // ---- services (reads only: RUN_BACKGROUND=false, so no projection/deadline work competes with the reads)
+    svcSmall = await startService('service-small', { databaseUrl: small.db.url, env: { RUN_BACKGROUND: 'false' } });
+    svcLarge = await startService('service-large', { databaseUrl: large.db.url, env: { RUN_BACKGROUND: 'false' } });
+    const memStart = { small: rssOf(svcSmall.pid), large: rssOf(svcLarge.pid) };
 
     // ---- scale: fixed-rate reads, small and large alternating
     const tokens = await tokensFor();
@@ -192,8 +260,8 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
     const targetsBy = new Map<string, string[]>();
     const scale: Record<string, Record<'small' | 'large', LoadResult[]>> = {};
     const stores: ['small' | 'large', Seeded, Child][] = [
-      ['small', small, svcSmall],
-      ['large', large, svcLarge],
+      ['small', small, svcSmall!],
+      ['large', large, svcLarge!],
     ];
     for (const e of endpoints) {
       for (const [label, seeded, svc] of stores) {
@@ -261,67 +329,19 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
       'The 10-event case is produced by the deciders (LEGACY flow: defense → review, agreed-date settlement takes over, settled at the deadline, contested, judged). No command of the current deciders puts 1 000 events in one case, so the long case is that case with 990 ReviewRequested events inserted before the judgement (valid input for evolve and rejudge, written through the store).',
     );
 
-    // ---- rebuild vs scans on the large store, with the services stopped
-    await svcSmall.stop();
-    svcSmall = null;
-    await svcLarge.stop();
-    svcLarge = null;
-    const db = new PgDatabase({ url: large.db.url, max: 4 });
-    const store = new SqlEventStore(db, { kind: 'postgres' });
-    try {
-      const scans: { events: number; seconds: number }[] = [];
-      const sscans: { events: number; seconds: number }[] = [];
-      const rebuilds: { applied: number; applySeconds: number; total: number; matched: boolean }[] = [];
-      await bareScan(db, 2000); // warm the cache
-      for (let i = 0; i < Math.max(opts.scanRounds, opts.rebuildRounds); i++) {
-        if (i < opts.scanRounds) {
-          scans.push(await bareScan(db, 2000));
-          sscans.push(await storeScan(store, 2000));
-          log(`  scan ${i + 1}: ${fmt(scans[i].events / scans[i].seconds)} events/s bare, ${fmt(sscans[i].events / sscans[i].seconds)} events/s store`);
-        }
-        if (i < opts.rebuildRounds) {
-          const t0 = nowMs();
-          let lastProgress = t0;
-          const rebuild = () =>
-            rebuildProjections(store, db, allProjections(), {
-              batchSize: 2000,
-              onProgress: (p) => {
-                lastProgress = nowMs();
-                if (p.applied % 100_000 < 2000) log(`  rebuild ${i + 1}: ${p.applied} events, ${fmt(p.eventsPerSecond)} events/s`);
-              },
-            });
-          let r: Awaited<ReturnType<typeof rebuild>>;
-          if (opts.profile && i === opts.rebuildRounds - 1) {
-            const p = await profileDuring(rebuild);
-            r = p.result;
-            rebuildSection.extra.push(...profileMarkdown(p.summary, `CPU profile of the bench process during rebuild round ${i + 1} (V8 sampling profiler via node:inspector; PostgreSQL's own CPU is not in it)`));
-          } else r = await rebuild();
-          rebuilds.push({ applied: r.applied, applySeconds: (lastProgress - t0) / 1000, total: r.seconds, matched: r.matched });
-          log(`  rebuild ${i + 1}: ${r.applied} events, apply ${fmt(rebuilds[i].applySeconds, 1)} s, total ${fmt(r.seconds, 1)} s, matched ${r.matched}`);
-        }
-      }
-      const scanEps = median(scans.map((s) => s.events / s.seconds));
-      const storeEps = median(sscans.map((s) => s.events / s.seconds));
-      const applyEps = median(rebuilds.map((r) => r.applied / r.applySeconds));
-      const totalEps = median(rebuilds.map((r) => r.applied / r.total));
-      rebuildSection.tables.push({
-        table: {
-          headers: ['what', 'events', 'events/s (median)', 'per round', 'ratio to bare scan'],
-          rows: [
-            ['bare scan (keyset SELECT)', fmt(scans[0].events), fmt(scanEps), scans.map((s) => fmt(s.events / s.seconds)).join(' / '), '1.00'],
-            ['store scan (readAll)', fmt(sscans[0].events), fmt(storeEps), sscans.map((s) => fmt(s.events / s.seconds)).join(' / '), fmt(ratio(storeEps, scanEps), 2)],
-            ['rebuild, apply phase', fmt(rebuilds[0].applied), fmt(applyEps), rebuilds.map((r) => fmt(r.applied / r.applySeconds)).join(' / '), fmt(ratio(applyEps, scanEps), 2)],
-            ['rebuild, total (incl. compare + swap)', fmt(rebuilds[0].applied), fmt(totalEps), rebuilds.map((r) => fmt(r.applied / r.total)).join(' / '), fmt(ratio(totalEps, scanEps), 2)],
-          ],
-        },
-      });
-      const v = ratio(totalEps, scanEps);
-      rebuildSection.targets.push({ name: `rebuild ÷ bare scan (${fmt(large.events)} events, total)`, value: v, target: '≥ 0.5', met: v >= 0.5 });
-      rebuildSection.notes.push(`Rebuilt tables matched the live ones: ${rebuilds.map((r) => String(r.matched)).join(' / ')}.`);
-    } finally {
-      await store.close();
-      await db.close();
-    }
+    const memEnd = { small: rssOf(svcSmall.pid), large: rssOf(svcLarge.pid) };
+    scaleSection.tables.push({
+      caption: 'Memory',
+      table: {
+        headers: ['process', 'events in store', 'RSS MiB', 'peak RSS MiB'],
+        rows: [
+          [`rebuild command (node dist/apps/cli/src/main.js rebuild --force: counts, rebuilds, compares, swaps; ${fmt(cli.eventsPerSecond)} events/s as it reports)`, fmt(large.events), fmt(cli.lastRssMiB), fmt(cli.peakMiB)],
+          ['service on the large store after the rebuild: after start', fmt(large.events), fmt(memStart.large.rssMiB), fmt(memStart.large.peakMiB)],
+          ['service on the large store: after the read benchmarks', fmt(large.events), fmt(memEnd.large.rssMiB), fmt(memEnd.large.peakMiB)],
+          ['service on the small store: after the read and replay benchmarks', fmt(small.events), fmt(memEnd.small.rssMiB), fmt(memEnd.small.peakMiB)],
+        ],
+      },
+    });
   } finally {
     await svcSmall?.stop().catch(() => undefined);
     await svcLarge?.stop().catch(() => undefined);
@@ -329,4 +349,31 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
     await small?.db.drop();
     await large?.db.drop();
   }
+}
+
+/** Runs the operator's rebuild command (a child process, pinned to core 0) and samples its RSS. */
+async function cliRebuild(databaseUrl: string): Promise<{ eventsPerSecond: number; peakMiB: number; lastRssMiB: number; output: string }> {
+  const [cmd, args] = pinned(0, [path.join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'), 'rebuild', '--force']);
+  const env = { ...process.env, EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  let out = '';
+  let peak = 0;
+  let last = 0;
+  const code = await new Promise<number>((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-5000)));
+    p.stderr.on('data', (b: Buffer) => (out = (out + b.toString()).slice(-5000)));
+    const timer = setInterval(() => {
+      const m = rssOf(p.pid!);
+      if (Number.isFinite(m.peakMiB)) peak = Math.max(peak, m.peakMiB);
+      if (Number.isFinite(m.rssMiB)) last = m.rssMiB;
+    }, 200);
+    p.once('error', reject);
+    p.once('exit', (c) => {
+      clearInterval(timer);
+      resolve(c ?? 1);
+    });
+  });
+  if (code !== 0) throw new Error(`rebuild command failed (${code}): ${out}`);
+  const m = /in ([0-9.]+) s: (\d+) events\/s/.exec(out);
+  return { eventsPerSecond: m ? Number(m[2]) : NaN, peakMiB: peak, lastRssMiB: last, output: out };
 }

@@ -10,6 +10,7 @@ import { Client, Pool } from 'pg';
 import { comparePositions, PgDatabase, SqlEventStore, START } from '@app/event-store';
 import { mintToken } from '../../apps/api/src/auth/auth';
 import { newestProfile, profileMarkdown, summarizeProfile } from '../lib/cpuprofile';
+import { backendsCpu, cpuDelta, procCpuMs } from '../lib/cpu';
 import { runLoad, targetsFile } from '../lib/load';
 import type { LoadResult, LoadSpec } from '../lib/loadgen';
 import { createThrowawayDb } from '../lib/pg';
@@ -50,7 +51,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       `auth → validation → load dispute + order streams → merchant week stats (read model) → decide → append (exact expected revision) → response. ` +
       `"facts": POST /orders/{id}/facts (WAYBILL_UPLOADED, unique waybill) round-robin over paid orders. ${opts.rounds} round(s), contenders alternating (rotated start); ` +
       `after every service run the next run waits until the service's projections caught up, so background projection work never overlaps a measurement. ` +
-      `Latency percentiles from every response's own time (float ms); errors = socket errors + timeouts + non-2xx.`,
+      `Latency percentiles from every response's own time (float ms); errors = socket errors + timeouts + non-2xx. CPU per request: the serving process and the database's PostgreSQL backends (/proc), from the start of a run until the service's projections caught up with it (projection work included).`,
   );
   const db = await createThrowawayDb('http');
   const admin = new Pool({ connectionString: db.url, max: 2 });
@@ -96,7 +97,8 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         await waitCaughtUp(admin, 600_000);
       }
     };
-    const run = async (kind: Kind, extra: Partial<LoadSpec>, expectRps: number): Promise<LoadResult> => {
+    type Measured = LoadResult & { appCpuMs: number; pgCpuMs: number };
+    const run = async (kind: Kind, extra: Partial<LoadSpec>, expectRps: number): Promise<Measured> => {
       const seconds = extra.duration ?? opts.satSeconds;
       let spec: LoadSpec;
       if (kind === 'bare') spec = { url: bare!.url, kind: 'bare', connections: opts.connections, tokens, duration: seconds, ...extra };
@@ -104,16 +106,22 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         await ensureChoices(Math.ceil(expectRps * seconds * 1.5) + opts.connections * 2);
         spec = { url: service!.url, kind: 'choice', connections: opts.connections, tokens, duration: seconds, targetsFile: targetsFile('choice', choiceTargets), offset: choiceOffset, ...extra };
       } else spec = { url: service!.url, kind: 'facts', connections: opts.connections, tokens, duration: seconds, targetsFile: factsFile, offset: factsOffset, occurredAt, ...extra };
+      // CPU of the serving process and of the database's backends, from the start of the run until the
+      // service's projections caught up with what the run wrote (so projection work is counted too).
+      const app = kind === 'bare' ? bare! : service!;
+      const a0 = procCpuMs(app.pid);
+      const b0 = await backendsCpu(admin, db.name);
       const r = await runLoad(spec);
       if (kind === 'choice') choiceOffset += r.used;
       if (kind === 'facts') factsOffset += r.used;
       if (kind !== 'bare') await waitCaughtUp(admin, 600_000);
-      return r;
+      const b1 = await backendsCpu(admin, db.name);
+      return { ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok) };
     };
 
     // ---- saturation, alternating
     const kinds: Kind[] = ['bare', 'choice', 'facts'];
-    const sat: Record<Kind, LoadResult[]> = { bare: [], choice: [], facts: [] };
+    const sat: Record<Kind, Measured[]> = { bare: [], choice: [], facts: [] };
     let choiceRpsGuess = 1500;
     await run('bare', { duration: 1 }, 0); // warm-up
     await run('choice', { duration: 1 }, choiceRpsGuess);
@@ -125,7 +133,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         if (k === 'choice') choiceRpsGuess = Math.max(100, r.rps);
       }
     }
-    const row = (label: string, rs: LoadResult[], rate: string) => [
+    const row = (label: string, rs: Measured[], rate: string) => [
       label,
       rate,
       fmt(median(rs.map((r) => r.rps))),
@@ -133,9 +141,11 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       fmt(median(rs.map((r) => r.p99)), 2),
       fmt(median(rs.map((r) => r.p999)), 2),
       rs.reduce((a, r) => a + r.errors + r.timeouts + r.non2xx, 0),
+      fmt(median(rs.map((r) => r.appCpuMs)), 2),
+      fmt(median(rs.map((r) => r.pgCpuMs)), 2),
       rs.map((r) => fmt(r.rps)).join(' / '),
     ];
-    const headers = ['route', 'offered', 'req/s (median)', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'req/s per round'];
+    const headers = ['route', 'offered', 'req/s (median)', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'server process CPU ms/req', 'PG CPU ms/req', 'req/s per round'];
     section.tables.push({
       caption: 'Saturation',
       table: { headers, rows: [row('bare Fastify + INSERT', sat.bare, 'max'), row('POST /disputes/{id}/choice', sat.choice, 'max'), row('POST /orders/{id}/facts', sat.facts, 'max')] },
@@ -150,7 +160,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     // ---- fixed rates: half the choice saturation rate (the target), the same absolute rate on the bare route
     const halfChoice = Math.max(10, Math.floor(choiceSat / 2));
     const halfFacts = Math.max(10, Math.floor(factsSat / 2));
-    const fixed: Record<string, LoadResult[]> = {};
+    const fixed: Record<string, Measured[]> = {};
     const fixedRuns: [string, Kind, number][] = [
       ['bare', 'bare', halfChoice],
       ['choice', 'choice', halfChoice],
@@ -230,19 +240,32 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       },
     });
 
-    // ---- optional CPU profile of the service at saturation (choice)
+    // ---- optional: CPU profile of the service during a choice saturation run (load window only), and the
+    // server time of every SQL statement the service issues per choice command (PostgreSQL's own log).
     if (opts.profile) {
       await service.stop();
       service = await startService('service-profiled', { databaseUrl: db.url, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
       await waitCaughtUp(admin, 600_000);
+      const from = Number(process.hrtime.bigint() / 1000n);
       const r = await run('choice', {}, choiceRpsGuess);
+      const to = Number(process.hrtime.bigint() / 1000n);
       await service.stop();
       service = null;
       const file = newestProfile(profDir);
       if (file) {
-        const s = summarizeProfile(file);
-        section.extra.push(...profileMarkdown(s, `CPU profile of the service during a ${opts.satSeconds} s choice saturation run (${fmt(r.rps)} req/s with the profiler on; node --cpu-prof)`));
+        const s = summarizeProfile(file, 20, [from, to]);
+        section.extra.push(
+          ...profileMarkdown(s, `CPU profile of the service during a ${opts.satSeconds} s choice saturation run, load phase only (${fmt(r.rps)} req/s with the profiler on; node --cpu-prof)`),
+          '',
+        );
       }
+      section.extra.push(...(await statementProfile(db, admin, tokens, async (svc) => {
+        const n = 200;
+        await ensureChoices(n + 100);
+        const lr = await runLoad({ url: svc.url, kind: 'choice', connections: 4, tokens, overallRate: 40, amount: n, targetsFile: targetsFile('choice', choiceTargets), offset: choiceOffset });
+        choiceOffset += lr.used;
+        return lr.ok;
+      })));
     }
   } finally {
     await service?.stop().catch(() => undefined);
@@ -252,5 +275,78 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     await admin.end().catch(() => undefined);
     fs.rmSync(profDir, { recursive: true, force: true });
     await db.drop();
+  }
+}
+
+const PG_LOG = process.env.BENCH_PG_LOG ?? '/var/log/postgresql/postgresql-15-main.log';
+
+/**
+ * Runs `work` against a fresh service whose database logs every statement's duration
+ * (ALTER DATABASE … SET log_min_duration_statement = 0), then sums the server-side durations of the
+ * service's statements per command, grouped by statement text (parse/bind/execute steps counted apart).
+ */
+async function statementProfile(
+  db: { name: string; url: string },
+  admin: Pool,
+  _tokens: Record<string, string>,
+  work: (svc: Child) => Promise<number>,
+): Promise<string[]> {
+  if (!fs.existsSync(PG_LOG)) return [`(statement profile skipped: PostgreSQL log ${PG_LOG} not readable)`];
+  await admin.query(`ALTER DATABASE ${db.name} SET log_min_duration_statement = 0`);
+  let svc: Child | null = null;
+  let commands = 0;
+  const offset = fs.statSync(PG_LOG).size;
+  try {
+    svc = await startService('service-statements', { databaseUrl: db.url });
+    await waitCaughtUp(admin, 600_000);
+    const logStart = fs.statSync(PG_LOG).size;
+    commands = await work(svc);
+    await waitCaughtUp(admin, 600_000);
+    await sleep(500);
+    const fd = fs.openSync(PG_LOG, 'r');
+    const len = fs.statSync(PG_LOG).size - logStart;
+    const buf = Buffer.alloc(Math.max(0, len));
+    fs.readSync(fd, buf, 0, buf.length, logStart);
+    fs.closeSync(fd);
+    void offset;
+    const groups = new Map<string, { calls: number; ms: number }>();
+    let total = 0;
+    // lines look like: 2026-… [pid] postgres@bench_http_x LOG:  duration: 0.123 ms  execute <unnamed>: SELECT …
+    const re = new RegExp(`@${db.name} LOG:\\s+duration: ([0-9.]+) ms\\s+(parse|bind|execute|statement)[^:]*: (.*)$`);
+    const entries: { ms: number; step: string; text: string }[] = [];
+    let cont = false;
+    for (const line of buf.toString('utf8').split('\n')) {
+      const m = re.exec(line);
+      if (m) {
+        entries.push({ ms: Number(m[1]), step: m[2], text: m[3] });
+        cont = true;
+      } else if (cont && line.startsWith('\t')) {
+        entries[entries.length - 1].text += ' ' + line.trim();
+      } else cont = false;
+    }
+    for (const e of entries) {
+      const text = e.text.replace(/\s+/g, ' ').trim();
+      const key = `${e.step}: ${text.length > 140 ? text.slice(0, 140) + '…' : text}`;
+      const g = groups.get(key) ?? { calls: 0, ms: 0 };
+      g.calls++;
+      g.ms += e.ms;
+      groups.set(key, g);
+      total += e.ms;
+    }
+    const out = [
+      `**PostgreSQL server time per choice command** (log_min_duration_statement = 0 on the benchmark database; ${commands} commands at 40 req/s with the service's projections running; wall time inside the server, all of the service's connections, per command):`,
+      '',
+      `Total ${fmt(total / Math.max(1, commands), 2)} ms of statement time per command.`,
+      '',
+      '| ms / command | calls / command | step: statement |',
+      '|---|---|---|',
+    ];
+    for (const [k, g] of [...groups.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+      out.push(`| ${fmt(g.ms / Math.max(1, commands), 3)} | ${fmt(g.calls / Math.max(1, commands), 2)} | \`${k.replace(/\|/g, '\\|').replace(/`/g, "'")}\` |`);
+    }
+    return out;
+  } finally {
+    await svc?.stop().catch(() => undefined);
+    await admin.query(`ALTER DATABASE ${db.name} RESET log_min_duration_statement`).catch(() => undefined);
   }
 }
