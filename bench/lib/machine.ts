@@ -41,7 +41,7 @@ export async function machineInfo(adminUrl: string): Promise<MachineInfo> {
     node: process.version,
     postgres,
     os: osName,
-    code: gitState(),
+    code: process.env.BENCH_CODE ?? gitState(),
   };
 }
 
