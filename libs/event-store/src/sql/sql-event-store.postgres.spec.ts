@@ -8,7 +8,7 @@ import { appendOn, createThrowawayDatabase, type ThrowawayDatabase } from '../co
 import { comparePositions, START, type Position } from '../event-store.port';
 import { PgDatabase } from './pg-database';
 import type { QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
-import { READ_ALL_SQL, SqlEventStore } from './sql-event-store';
+import { HEAD_POSITION_SQL, PENDING_SQL, READ_ALL_SQL, SqlEventStore } from './sql-event-store';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -247,6 +247,18 @@ describe('SqlEventStore on PostgreSQL', () => {
         `\n  plan (xmin read near the head):\n    ${plan.rows.map((r) => r['QUERY PLAN']).join('\n    ')}`,
     );
     expect(results['xmin read, 500/page']).toBeLessThan(100);
+    // Every query the store runs on the global log must stay an index read at scale.
+    const plans = await Promise.all(
+      [
+        `EXPLAIN ${READ_ALL_SQL.replace('$1', "'0'").replace('$2', '0').replace('$3', '501')}`,
+        `EXPLAIN ${HEAD_POSITION_SQL}`,
+        `EXPLAIN ${PENDING_SQL}`,
+      ].map(async (q) => (await db.query<{ 'QUERY PLAN': string }>(q)).rows.map((r) => r['QUERY PLAN']).join('\n')),
+    );
+    for (const p of plans) {
+      expect(p).not.toMatch(/Seq Scan/);
+      expect(p).toMatch(/Index (Only )?Scan/);
+    }
     await db.query(`DROP INDEX es_measure_gp`);
     expect(head).not.toBe(START);
   }, 60_000);

@@ -78,12 +78,18 @@ export const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM es_events
  ORDER BY transaction_id, global_position
  LIMIT $3`;
 
-const HEAD_POSITION_SQL = `SELECT transaction_id::text AS tx, global_position::text AS gp FROM es_events
+export const HEAD_POSITION_SQL = `SELECT transaction_id::text AS tx, global_position::text AS gp FROM es_events
  WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
  ORDER BY transaction_id DESC, global_position DESC LIMIT 1`;
 
-/** Committed events that readers may not see yet because an older transaction is still open. */
-const PENDING_SQL = `SELECT EXISTS (SELECT 1 FROM es_events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS pending`;
+/**
+ * Are there committed events that readers may not see yet (an older transaction is still open)? Asked of the
+ * newest row only, an index read (an EXISTS over `transaction_id >= xmin` made the planner pick a sequential
+ * scan at scale).
+ */
+export const PENDING_SQL = `SELECT COALESCE(
+   (SELECT transaction_id FROM es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1)
+     >= pg_snapshot_xmin(pg_current_snapshot()), false) AS pending`;
 
 function rowToEvent(r: EventRow): RecordedEvent {
   return {
