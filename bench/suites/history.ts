@@ -11,6 +11,7 @@ import type { LoadResult } from '../lib/loadgen';
 import { rssOf } from '../lib/machine';
 import { profileMarkdown } from '../lib/cpuprofile';
 import { profileDuring } from '../lib/inprocess-profile';
+import { withCpu } from '../lib/cpu';
 import { createThrowawayDb, type ThrowawayDb } from '../lib/pg';
 import type { Report } from '../lib/report';
 import { historicalCase, replayCase, writeCases } from '../lib/seed';
@@ -182,11 +183,19 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
       const scans: { events: number; seconds: number }[] = [];
       const sscans: { events: number; seconds: number }[] = [];
       const rebuilds: { applied: number; applySeconds: number; total: number; matched: boolean }[] = [];
+      const cpu: Record<string, { client: number[]; server: number[] }> = { bare: { client: [], server: [] }, store: { client: [], server: [] }, rebuild: { client: [], server: [] } };
+      const track = async <T extends { events?: number; applied?: number }>(k: string, fn: () => Promise<T>): Promise<T> => {
+        const m = await withCpu(largePool, large!.db.name, fn);
+        const n = m.result.events ?? m.result.applied ?? 1;
+        cpu[k].client.push((m.clientMs * 1000) / n);
+        cpu[k].server.push((m.serverMs * 1000) / n);
+        return m.result;
+      };
       await bareScan(db, 2000); // warm the cache
       for (let i = 0; i < Math.max(opts.scanRounds, opts.rebuildRounds); i++) {
         if (i < opts.scanRounds) {
-          scans.push(await bareScan(db, 2000));
-          sscans.push(await storeScan(store, 2000));
+          scans.push(await track('bare', () => bareScan(db, 2000)));
+          sscans.push(await track('store', () => storeScan(store, 2000)));
           log(`  scan ${i + 1}: ${fmt(scans[i].events / scans[i].seconds)} events/s bare, ${fmt(sscans[i].events / sscans[i].seconds)} events/s store`);
         }
         if (i < opts.rebuildRounds) {
@@ -201,7 +210,7 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
                 if (p.applied % 100_000 < 2000) log(`  rebuild ${i + 1}: ${p.applied} events, ${fmt(p.eventsPerSecond)} events/s`);
               },
             });
-          const r = await rebuild();
+          const r = await track('rebuild', rebuild);
           rebuilds.push({ applied: r.applied, applySeconds: (lastProgress - t0) / 1000, total: r.seconds, matched: r.matched });
           log(`  rebuild ${i + 1}: ${r.applied} events, apply ${fmt(rebuilds[i].applySeconds, 1)} s, total ${fmt(r.seconds, 1)} s, matched ${r.matched}`);
         }
@@ -219,12 +228,12 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
       const totalEps = median(rebuilds.map((r) => r.applied / r.total));
       rebuildSection.tables.push({
         table: {
-          headers: ['what', 'events', 'events/s (median)', 'per round', 'ratio to bare scan'],
+          headers: ['what', 'events', 'events/s (median)', 'per round', 'ratio to bare scan', 'bench process CPU µs/event', 'PG backend CPU µs/event'],
           rows: [
-            ['bare scan (keyset SELECT on the primary key)', fmt(scans[0].events), fmt(scanEps), scans.map((s) => fmt(s.events / s.seconds)).join(' / '), '1.00'],
-            ['store scan (readAll)', fmt(sscans[0].events), fmt(storeEps), sscans.map((s) => fmt(s.events / s.seconds)).join(' / '), fmt(ratio(storeEps, scanEps), 2)],
-            ['rebuild, apply phase', fmt(rebuilds[0].applied), fmt(applyEps), rebuilds.map((r) => fmt(r.applied / r.applySeconds)).join(' / '), fmt(ratio(applyEps, scanEps), 2)],
-            ['rebuild, total (incl. compare + swap)', fmt(rebuilds[0].applied), fmt(totalEps), rebuilds.map((r) => fmt(r.applied / r.total)).join(' / '), fmt(ratio(totalEps, scanEps), 2)],
+            ['bare scan (keyset SELECT on the primary key)', fmt(scans[0].events), fmt(scanEps), scans.map((s) => fmt(s.events / s.seconds)).join(' / '), '1.00', fmt(median(cpu.bare.client), 1), fmt(median(cpu.bare.server), 1)],
+            ['store scan (readAll)', fmt(sscans[0].events), fmt(storeEps), sscans.map((s) => fmt(s.events / s.seconds)).join(' / '), fmt(ratio(storeEps, scanEps), 2), fmt(median(cpu.store.client), 1), fmt(median(cpu.store.server), 1)],
+            ['rebuild, apply phase', fmt(rebuilds[0].applied), fmt(applyEps), rebuilds.map((r) => fmt(r.applied / r.applySeconds)).join(' / '), fmt(ratio(applyEps, scanEps), 2), '', ''],
+            ['rebuild, total (incl. compare + swap)', fmt(rebuilds[0].applied), fmt(totalEps), rebuilds.map((r) => fmt(r.applied / r.total)).join(' / '), fmt(ratio(totalEps, scanEps), 2), fmt(median(cpu.rebuild.client), 1), fmt(median(cpu.rebuild.server), 1)],
           ],
         },
       });
