@@ -17,6 +17,8 @@ jest.setTimeout(60_000);
 const servers = useServers({
   default: {},
   short: { DELAY_CARD_RESPONSE_WINDOW: 'PT2S', DELAY_REPORT_REVIEW_WINDOW: 'PT2S', DEADLINE_POLL_INTERVAL: 'PT0.25S' },
+  // The schedulers are pushed out of the way: only POST /deadlines/run fires, so its {fired} is exact.
+  manual: { DELAY_CARD_RESPONSE_WINDOW: 'PT1S', DELAY_REPORT_REVIEW_WINDOW: 'PT1S', DEADLINE_POLL_INTERVAL: 'PT1H' },
 });
 
 const PHOTO = [{ kind: 'PHOTO', ref: 'oss://evidence/typhoon.png', description: 'weather warning' }];
@@ -458,6 +460,23 @@ describe.each(STORES)('delay reports and delay cards (%s store)', (store) => {
       expect(res.body.status).toBe('UNDER_REVIEW');
       const timeline = await short.timeline(dispute.disputeId);
       expect(timeline.find((e) => e.type === 'OptionChosen').data.delayExcuses).toEqual([expect.objectContaining({ kind: 'DELAY_CARD', status: 'CANCELLED' })]);
+    });
+
+    it('POST /deadlines/run fires the due delay deadlines too (card expiry, overdue flag), each once', async () => {
+      const manual = new Fixtures(servers.get(store, 'manual'));
+      const order = await manual.lateOrder();
+      const card = await manual.api.post(`/orders/${order.orderId}/delay-card`, {}, as.merchant(order.merchantId));
+      expectStatus(card, 201);
+      const report = await manual.api.post('/delay-reports', preReport(), as.merchant(order.merchantId));
+      expectStatus(report, 201);
+      await sleep(Math.max(Date.parse(card.body.expiresAt), Date.parse(report.body.reviewDueAt)) - Date.now() + 300);
+      expect((await manual.api.get(`/orders/${order.orderId}/delay-card`, as.platform())).body.status).toBe('PENDING');
+      const run = await manual.runDeadlines();
+      expectStatus(run, 200);
+      expect(run.body).toEqual({ fired: 2 });
+      expect((await manual.api.get(`/orders/${order.orderId}/delay-card`, as.platform())).body.status).toBe('CANCELLED');
+      expect((await manual.api.get(`/delay-reports/${report.body.reportId}`, as.platform())).body.overdue).toBe(true);
+      expect((await manual.runDeadlines()).body).toEqual({ fired: 0 });
     });
 
     it('a report unreviewed past its review window is flagged overdue and stays in the queue, marked', async () => {

@@ -2,7 +2,10 @@ import {
   DELAY_CARD_RESPONSE_WINDOW_MS,
   delayCardDecider,
   delayExcusesFor,
+  delayIndexDecider,
   delayReportDecider,
+  indexedReportsFor,
+  indexEntryOf,
   emergencyReportCutoff,
   toDelayCardView,
   toDelayReportView,
@@ -10,6 +13,9 @@ import {
   type DelayCardState,
   type DelayReportCommand,
   type DelayReportEvent,
+  type DelayReportFiled,
+  type DelayReportIndexed,
+  type IndexDelayReport,
   type DelayReportState,
   type FileDelayReport,
   type SendDelayCard,
@@ -484,5 +490,36 @@ describe('DELAY_REPORTED / DELAY_CARD_ACCEPTED judged by the system from delayEx
   it('nothing on record: to review with a NOT_PROVEN finding', () => {
     const out = defend('DELAY_CARD_ACCEPTED', []);
     expect(foldDispute([...U, ...out]).review!.findings.map((f) => f.rule)).toContain('DELAY_CARD_ACCEPTED_NOT_PROVEN');
+  });
+});
+
+// ------------------------------------------------------------------------------- merchant report index
+
+describe('merchant report index (delay-index-{merchantId})', () => {
+  const idx = DeciderSpecification.for(delayIndexDecider);
+  const filedData = (cmd: FileDelayReport) => (delayReportDecider.decide(cmd, delayReportDecider.initialState())[0] as DelayReportFiled).data;
+  const index = (cmd: FileDelayReport): IndexDelayReport => ({ type: 'IndexDelayReport', merchantId: 'm-1', entry: indexEntryOf(filedData(cmd)), now: cmd.now });
+  const foldIndex = (events: DelayReportIndexed[]) => events.reduce(delayIndexDecider.evolve, delayIndexDecider.initialState());
+
+  it('records one entry per report (kind, window or order), once', () => {
+    const out = idx.given([]).when(index(preReport(0))).then([
+      {
+        type: 'DelayReportIndexed',
+        data: { reportId: 'r-1', kind: 'PRE_REPORT', filedAt: at(0), windowStart: at(1), windowEnd: at(49), merchantId: 'm-1', indexedAt: at(0) },
+      },
+    ]);
+    idx.given(out).when(index(preReport(0))).thenNothing();
+    idx.given(out).when({ ...index(preReport(0)), merchantId: 'm-2' }).thenThrows('INVALID_INPUT');
+  });
+  it('names the reports that may bear on an order: pre-reports ending after placement, emergency reports for it', () => {
+    const events = [
+      ...delayIndexDecider.decide(index(preReport(-10, { reportId: 'early', windowStart: at(-9), windowEnd: at(-1) })), foldIndex([])),
+    ];
+    events.push(...delayIndexDecider.decide(index(preReport(-10, { reportId: 'covering', windowStart: at(-5), windowEnd: at(40) })), foldIndex(events)));
+    events.push(...delayIndexDecider.decide(index(emergency(30)), foldIndex(events)));
+    events.push(...delayIndexDecider.decide(index(emergency(30, snapshot({ orderId: 'o-2' }), { reportId: 'other-order' })), foldIndex(events)));
+    const state = foldIndex(events);
+    expect(indexedReportsFor(state, { orderId: 'o-1', placedAt: at(0) })).toEqual(['covering', 'r-2']);
+    expect(indexedReportsFor(state, { orderId: 'o-2', placedAt: at(-2) })).toEqual(['early', 'covering', 'other-order']);
   });
 });

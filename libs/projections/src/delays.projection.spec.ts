@@ -9,7 +9,6 @@ import {
 } from '@app/domain';
 import type { PgliteDatabase, RecordedEvent } from '@app/event-store';
 import {
-  delayReportIdsForOrder,
   delayReviewQueue,
   delaysProjection,
   dueDelayDeadlines,
@@ -202,13 +201,5 @@ describe('delaysProjection', () => {
       { kind: 'DELAY_REPORT_OVERDUE', reportId: 'R4', dueAt: at(28) },
       { kind: 'DELAY_CARD_EXPIRY', orderId: 'O2', dueAt: at(50) },
     ]);
-  });
-
-  it('report ids bearing on an order: the merchant’s pre-reports ending after placement, and emergency reports for the order', async () => {
-    await applyInBatches(db, P, build().events);
-    expect(await delayReportIdsForOrder(db, { merchantId: 'M1', orderId: 'O1', notBefore: at(0) })).toEqual(['R1', 'R2', 'R4']);
-    expect(await delayReportIdsForOrder(db, { merchantId: 'M1', orderId: 'O9', notBefore: at(30) })).toEqual(['R1']);
-    expect(await delayReportIdsForOrder(db, { merchantId: 'M1', orderId: 'O9', notBefore: at(49) })).toEqual([]);
-    expect(await delayReportIdsForOrder(db, { merchantId: 'M2', orderId: 'O1', notBefore: at(0) })).toEqual(['R3']);
   });
 });

@@ -2,8 +2,8 @@
  * Delay reports and delay cards read model (projection `delays`), folded with the domain's own evolve:
  *
  *  - `delay_reports`: one row per `delay-report-{reportId}` stream (pre-reports and emergency reports):
- *    the folded DelayReportState (jsonb) plus the columns the lists, the review queue, the overdue scheduler
- *    and the excuse lookup filter and sort on;
+ *    the folded DelayReportState (jsonb) plus the columns the lists, the review queue and the overdue
+ *    scheduler filter and sort on;
  *  - `delay_cards`: one row per `delay-card-{orderId}` stream: the folded DelayCardState plus list and
  *    expiry columns.
  *
@@ -63,7 +63,6 @@ export const DELAYS_DDL: readonly string[] = [
   `CREATE INDEX IF NOT EXISTS {prefix}delay_reports_merchant_idx ON {prefix}delay_reports (merchant_id, filed_at, report_id)`,
   `CREATE INDEX IF NOT EXISTS {prefix}delay_reports_status_idx ON {prefix}delay_reports (status, filed_at, report_id)`,
   `CREATE INDEX IF NOT EXISTS {prefix}delay_reports_order_idx ON {prefix}delay_reports (order_id)`,
-  `CREATE INDEX IF NOT EXISTS {prefix}delay_reports_window_idx ON {prefix}delay_reports (merchant_id, window_end) WHERE kind = 'PRE_REPORT'`,
   `CREATE INDEX IF NOT EXISTS {prefix}delay_reports_due_idx ON {prefix}delay_reports (review_due_at, report_id) WHERE status = 'PENDING' AND NOT overdue`,
   `CREATE TABLE IF NOT EXISTS {prefix}delay_cards (
     order_id text PRIMARY KEY,
@@ -434,22 +433,4 @@ export async function dueDelayDeadlines(db: SqlExecutor, now: string | Date, lim
     ...reports.rows.map((r) => ({ kind: 'DELAY_REPORT_OVERDUE' as const, reportId: r.report_id, dueAt: isoOf(r.review_due_at)! })),
     ...cards.rows.map((r) => ({ kind: 'DELAY_CARD_EXPIRY' as const, orderId: r.order_id, dueAt: isoOf(r.expires_at)! })),
   ].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
-}
-
-/**
- * Ids of the reports that may bear on an order (for the excuse lookup; the caller then reads each report's
- * stream for its current status): the merchant's pre-reports whose window ends at or after `notBefore`
- * (an order's clock never starts before it is placed), and the emergency reports for the order.
- */
-export async function delayReportIdsForOrder(
-  db: SqlExecutor,
-  args: DelayQueryOptions & { merchantId: string; orderId: string; notBefore: string },
-): Promise<string[]> {
-  const { rows } = await db.query<{ report_id: string }>(
-    `SELECT report_id FROM ${args.prefix ?? ''}delay_reports
-     WHERE merchant_id = $1 AND ((kind = 'PRE_REPORT' AND window_end >= $2::timestamptz) OR (kind = 'EMERGENCY_REPORT' AND order_id = $3))
-     ORDER BY filed_at, report_id LIMIT 1000`,
-    [nonEmpty(args.merchantId, 'merchantId'), instantArg(args.notBefore, 'notBefore'), nonEmpty(args.orderId, 'orderId')],
-  );
-  return rows.map((r) => r.report_id);
 }

@@ -6,14 +6,20 @@ import {
   delayCardDecider,
   delayCardStream,
   delayExcusesFor,
+  delayIndexDecider,
+  delayIndexStream,
   delayReportDecider,
   delayReportStream,
   isDomainError,
   orderDecider,
   orderSnapshot,
   toDelayCardView,
+  indexedReportsFor,
+  indexEntryOf,
   toDelayReportView,
   type DelayCardState,
+  type DelayReportFiled,
+  type FileDelayReport,
   type DelayCardView,
   type DelayExcuse,
   type DelayReportState,
@@ -21,7 +27,7 @@ import {
   type OrderSnapshot,
 } from '@app/domain';
 import { EVENT_STORE, type EventStore, type SqlDatabase } from '@app/event-store';
-import { DELAYS_PROJECTION, delayReportIdsForOrder, delayReviewQueue, listDelayCards, listDelayReports } from '@app/projections';
+import { DELAYS_PROJECTION, delayReviewQueue, listDelayCards, listDelayReports } from '@app/projections';
 import { AggregateRepository, type Handled } from '../app/aggregate-repository';
 import type { CommandContext } from '../app/command-context';
 import { canSee, notFound } from '../app/tenancy';
@@ -135,28 +141,41 @@ export class DelaysService {
         });
       }
       const reportId = this.newId(ctx, 'delay-report');
-      return this.repo.handle(
-        delayReportStream(reportId),
-        delayReportDecider,
-        () => ({
-          type: 'FileDelayReport' as const,
-          reportId,
-          kind: dto.kind,
-          merchantId: actor.merchantId!,
-          filedBy: actor.sub,
-          ...(dto.reason !== undefined ? { reason: dto.reason } : {}),
-          ...(dto.note !== undefined ? { note: dto.note } : {}),
-          evidence: (dto.evidence ?? []).map((e) => ({ kind: e.kind, ref: e.ref, ...(e.description !== undefined ? { description: e.description } : {}) })),
-          ...(dto.windowStart !== undefined ? { windowStart: toUtcIso(dto.windowStart) } : {}),
-          ...(dto.windowEnd !== undefined ? { windowEnd: toUtcIso(dto.windowEnd) } : {}),
-          ...(order ? { order, timezone: this.config.BUSINESS_TIMEZONE } : {}),
-          ...(dto.promisedShipAt !== undefined ? { promisedShipAt: toUtcIso(dto.promisedShipAt) } : {}),
-          reviewWindowMs: this.settings.reviewWindowMs,
-          now: new Date().toISOString(),
-        }),
+      const merchantId = actor.merchantId!;
+      const now = new Date().toISOString();
+      const command: FileDelayReport = {
+        type: 'FileDelayReport' as const,
+        reportId,
+        kind: dto.kind,
+        merchantId,
+        filedBy: actor.sub,
+        ...(dto.reason !== undefined ? { reason: dto.reason } : {}),
+        ...(dto.note !== undefined ? { note: dto.note } : {}),
+        evidence: (dto.evidence ?? []).map((e) => ({ kind: e.kind, ref: e.ref, ...(e.description !== undefined ? { description: e.description } : {}) })),
+        ...(dto.windowStart !== undefined ? { windowStart: toUtcIso(dto.windowStart) } : {}),
+        ...(dto.windowEnd !== undefined ? { windowEnd: toUtcIso(dto.windowEnd) } : {}),
+        ...(order ? { order, timezone: this.config.BUSINESS_TIMEZONE } : {}),
+        ...(dto.promisedShipAt !== undefined ? { promisedShipAt: toUtcIso(dto.promisedShipAt) } : {}),
+        reviewWindowMs: this.settings.reviewWindowMs,
+        now,
+      };
+      // Decide first (refusals write nothing), then index the report under its merchant, then record it. The
+      // index entry comes first so that a recorded report is always findable; a dangling entry (crash in
+      // between) is ignored by readers.
+      const existing = ctx.idempotencyKey ? await this.repo.load(delayReportStream(reportId), delayReportDecider) : null;
+      if (existing?.revision != null) {
+        // A retry of a filing that was recorded: the repository answers with the recorded report.
+        return this.repo.handle(delayReportStream(reportId), delayReportDecider, () => command, ctx, 'FileDelayReport');
+      }
+      const [filed] = delayReportDecider.decide(command, delayReportDecider.initialState()) as [DelayReportFiled];
+      await this.repo.handle(
+        delayIndexStream(merchantId),
+        delayIndexDecider,
+        () => ({ type: 'IndexDelayReport' as const, merchantId, entry: indexEntryOf(filed.data), now }),
         ctx,
-        'FileDelayReport',
+        'IndexDelayReport',
       );
+      return this.repo.handle(delayReportStream(reportId), delayReportDecider, () => command, ctx, 'FileDelayReport');
     });
   }
 
@@ -314,13 +333,14 @@ export class DelaysService {
   // ----------------------------------------------------------------------------------------- excuses
 
   /**
-   * The reports and cards bearing on an order, for the merchant's no-fault defense. Which reports exist is
-   * looked up in the read model (after waiting, bounded, for it to reach the head of the log); the status of
-   * each report and of the order's card is then read from its stream, so it is current.
+   * The reports and cards bearing on an order, for the merchant's no-fault defense, read from the streams
+   * (consistent: a report filed or reviewed a moment ago counts): the merchant's report index
+   * (`delay-index-{merchantId}`) names the candidate reports, each report's stream gives its current
+   * status, and the order's card stream its card.
    */
   async excusesFor(order: OrderSnapshot, now: string): Promise<DelayExcuse[]> {
-    await this.waitForReadModel();
-    const ids = await delayReportIdsForOrder(this.db, { merchantId: order.merchantId, orderId: order.orderId, notBefore: order.placedAt });
+    const index = (await this.repo.load(delayIndexStream(order.merchantId), delayIndexDecider)).state;
+    const ids = indexedReportsFor(index, order);
     const reports = await Promise.all(ids.map(async (id) => (await this.repo.load(delayReportStream(id), delayReportDecider)).state));
     const card = (await this.repo.load(delayCardStream(order.orderId), delayCardDecider)).state;
     return delayExcusesFor(order, reports, card.status === 'NONE' ? [] : [card], now);
