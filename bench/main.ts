@@ -83,6 +83,10 @@ async function main(): Promise<number> {
     report.write(file);
     console.log(`\nwrote ${file} (${report.mode} section)`);
   }
+  if (report.failures.length) {
+    console.error(`\nFAILED: ${report.failures.length} run(s) had errors:\n  ${report.failures.join('\n  ')}`);
+    return 1;
+  }
   const missed = report.sections.flatMap((s) => s.targets).filter((t) => !t.met);
   console.log(`\n${report.sections.flatMap((s) => s.targets).length - missed.length} targets met, ${missed.length} missed${quick ? ' (quick mode: counts are too small to judge; figures are informative only)' : ''}.`);
   return 0;

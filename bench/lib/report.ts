@@ -32,6 +32,8 @@ export interface Section {
 
 export class Report {
   readonly sections: Section[] = [];
+  /** Errors seen during the run (failed requests, failed appends): the run exits non-zero when there are any. */
+  readonly failures: string[] = [];
   readonly started = new Date();
 
   constructor(

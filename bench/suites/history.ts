@@ -117,6 +117,10 @@ async function storeScan(store: SqlEventStore, batch: number): Promise<{ events:
 
 export async function historySuite(report: Report, opts: HistoryOptions): Promise<void> {
   const log = (s: string) => console.log(s);
+  const check = (what: string, r: LoadResult) => {
+    if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${what}: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}`);
+    return r;
+  };
   const rebuildSection = report.section(
     'rebuild',
     '3a. Projection rebuild vs a bare scan of the same events',
@@ -285,7 +289,7 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
     for (let round = 0; round < rounds; round++) {
       for (const e of endpoints) {
         for (const [label, , svc] of rotate(stores, round)) {
-          const r = await runLoad({ url: svc.url, kind: 'fixed', method: 'GET', connections: 4, tokens: adj, duration: opts.scaleSeconds, overallRate: opts.scaleRate, paths: targetsBy.get(`${e.name}|${label}`) });
+          const r = check(`${e.name} (${label})`, await runLoad({ url: svc.url, kind: 'fixed', method: 'GET', connections: 4, tokens: adj, duration: opts.scaleSeconds, overallRate: opts.scaleRate, paths: targetsBy.get(`${e.name}|${label}`) }));
           ((scale[e.name] ??= { small: [], large: [] })[label]).push(r);
         }
       }
@@ -323,7 +327,7 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
     for (let round = 0; round < opts.replayRounds; round++) {
       for (const [kname, mk] of kinds) {
         for (const [cname, id, mid] of rotate(cases, round)) {
-          const r = await runLoad({ url: svcSmall.url, kind: 'fixed', connections: 1, tokens: adj, amount: opts.replayRequests, ...mk(id, mid) });
+          const r = check(`${kname} (${cname})`, await runLoad({ url: svcSmall.url, kind: 'fixed', connections: 1, tokens: adj, amount: opts.replayRequests, ...mk(id, mid) }));
           (rep[`${kname}|${cname}`] ??= []).push(r);
         }
       }

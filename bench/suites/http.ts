@@ -116,6 +116,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       if (kind === 'facts') factsOffset += r.used;
       if (kind !== 'bare') await waitCaughtUp(admin, 600_000);
       const b1 = await backendsCpu(admin, db.name);
+      if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${kind} run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}`);
       return { ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok) };
     };
 
@@ -217,6 +218,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       recordPositions: true,
     });
     choiceOffset += lagRun.used;
+    if (lagRun.errors + lagRun.timeouts + lagRun.non2xx > 0) report.failures.push(`lag run: ${lagRun.errors} errors, ${lagRun.timeouts} timeouts, status codes ${JSON.stringify(lagRun.statusCodes)}`);
     await waitCaughtUp(admin, 600_000);
     await sleep(50);
     polling = false;
