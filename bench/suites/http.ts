@@ -328,7 +328,7 @@ async function statementProfile(
     }
     for (const e of entries) {
       const text = e.text.replace(/\s+/g, ' ').trim();
-      const key = `${e.step}: ${text.length > 140 ? text.slice(0, 140) + '…' : text}`;
+      const key = `${e.step}: ${text.length > 170 ? `${text.slice(0, 70)} … ${text.slice(-90)}` : text}`;
       const g = groups.get(key) ?? { calls: 0, ms: 0 };
       g.calls++;
       g.ms += e.ms;
