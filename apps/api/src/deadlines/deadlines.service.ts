@@ -5,9 +5,11 @@ import { systemContext } from '../app/command-context';
 import { DisputesService } from '../disputes/disputes.service';
 import { ProjectionsService } from '../read-models/projections.service';
 import { Metrics } from '../infra/metrics';
+import { DelayDeadlines } from '../delays/delay-deadlines';
 
 /**
- * Deadlines are derived from events (the `deadlines` read model holds each case's pending deadlines) and
+ * Deadlines are derived from events (the `deadlines` read model holds each case's pending deadlines; the
+ * `delays` read model holds delay-card expiries and delay-report review due times) and
  * fired by a scheduler inside the service every DEADLINE_POLL_INTERVAL. Firing is exactly-once even with
  * several instances: the dispute decider ignores a deadline that is no longer pending, and the append uses
  * the stream's exact expected revision, so a second instance firing the same deadline records nothing.
@@ -24,6 +26,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
     private readonly disputes: DisputesService,
     private readonly projections: ProjectionsService,
     private readonly metrics: Metrics,
+    private readonly delayDeadlines: DelayDeadlines,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,7 +56,8 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
 
   private async fireDue(): Promise<number> {
     await this.projections.catchUp();
-    let fired = 0;
+    // Delay cards expiring and delay reports overdue for review (their own read model and streams).
+    let fired = await this.delayDeadlines.runOnce();
     const seen = new Set<string>();
     for (;;) {
       const now = new Date().toISOString();

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { createProjections, delaysProjection, ProjectionRunner, type Projection, type ServiceProjections } from '@app/projections';
+import { createProjections, ProjectionRunner, type Projection, type ServiceProjections } from '@app/projections';
 import { EVENT_STORE, type EventStore, type Position, type SqlDatabase } from '@app/event-store';
 import { MerkleLog, loadSigningKey, type CheckpointSigner } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -45,7 +45,7 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
       ddl: [],
       apply: (tx, events) => this.merkleLog.appendEvents(tx, events).then(() => undefined),
     };
-    this.runner = new ProjectionRunner(store, db, [...this.read.projections, delaysProjection, merkle], {
+    this.runner = new ProjectionRunner(store, db, [...this.read.projections, merkle], {
       info: (o, m) => this.logger.log({ ...o }, m),
       warn: (o, m) => this.logger.warn({ ...o }, m),
       error: (o, m) => this.logger.error({ ...o }, m),

@@ -15,6 +15,7 @@ import type { Projection } from '../projection';
 import { disputeStateProjection } from './dispute-state.projection';
 import { orderShippingProjection } from './order-shipping.projection';
 import { merchantWeekStats, scorecard, type QueryOptions, type Scorecard, type ScorecardArgs } from './queries';
+import { delaysProjection } from '../delays.projection';
 
 export * from './cursor';
 export * from './support';
@@ -44,7 +45,7 @@ export function createProjections(opts: ProjectionOptions = {}): ServiceProjecti
   isoWeekOf('2000-01-01T00:00:00Z', timezone); // throws INVALID_INPUT on an unknown zone
   return {
     timezone,
-    projections: [disputeStateProjection, orderShippingProjection],
+    projections: [disputeStateProjection, orderShippingProjection, delaysProjection],
     scorecard: (db, args) => scorecard(db, { ...args, timezone }),
     merchantWeekStats: (db, merchantId, instant, now, o) => merchantWeekStats(db, merchantId, instant, timezone, now, o),
   };
