@@ -11,6 +11,8 @@ const lock = path.join(root, 'package-lock.json');
 const stale = !fs.existsSync(marker) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
 if (stale) {
   console.error('[setup] installing dependencies (first run)…');
-  execSync(fs.existsSync(lock) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+  // npm install (not npm ci): with this npm, lockfiles lack the optional platform builds of some native
+  // packages (e.g. @swc/core for other OSes), which npm ci refuses; npm install keeps the locked versions.
+  execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }
 module.exports = { root };
