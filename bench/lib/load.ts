@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LoadResult, LoadSpec } from './loadgen';
-import { pinned, ROOT } from './service';
+import { pinned, ROOT, type Child } from './service';
 
-export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+/** Runs one load; when `target` is given and its process died meanwhile, fails with its last log lines. */
+export async function runLoad(spec: LoadSpec, target?: Child): Promise<LoadResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
   const specFile = path.join(dir, 'spec.json');
   const outFile = path.join(dir, 'out.json');
@@ -21,7 +22,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
   try {
     if (code !== 0) throw new Error(`load generator failed (${code}): ${stderr}`);
-    return JSON.parse(fs.readFileSync(outFile, 'utf8')) as LoadResult;
+    const result = JSON.parse(fs.readFileSync(outFile, 'utf8')) as LoadResult;
+    if (target && !target.alive) throw new Error(`${target.name} died during the run (exit ${target.proc.exitCode ?? target.proc.signalCode}):\n${target.logs.slice(-4000)}`);
+    return result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { Pool, types as pgTypes } from 'pg';
 import { PgDatabase, PgliteDatabase, SqlEventStore } from '@app/event-store';
 import { createThrowawayDb } from '../lib/pg';
 import { withCpu } from '../lib/cpu';
@@ -124,6 +124,10 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
   const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pglite-'));
   cpuPool = new Pool({ connectionString: db.url, max: 1 });
   cpuDb = db.name;
+  // Emmett's driver layer (dumbo) replaces pg's global type parsers (int8 → BigInt, json/jsonb → its own
+  // deserializer) for the whole process; put pg's own back when this suite is done so that nothing measured
+  // later in this process (scans, rebuilds) runs with them.
+  const saved = [20, 114, 3802].map((oid) => [oid, pgTypes.getTypeParser(oid)] as const);
   try {
     await store.init();
     await barePool.query(BARE_DDL);
@@ -194,6 +198,7 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
       if (w === maxWriters) section.notes.push(`${w} writers: PGlite store ÷ bare PGlite INSERT = ${fmt(rLite, 2)} (no target set; PGlite serialises every statement).`);
     }
   } finally {
+    for (const [oid, parser] of saved) pgTypes.setTypeParser(oid, parser as (v: string) => unknown);
     await store.close().catch(() => undefined);
     await sqlDb.close().catch(() => undefined);
     await barePool.end().catch(() => undefined);

@@ -281,14 +281,14 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
       for (const [label, seeded, svc] of stores) {
         const key = `${e.name}|${label}`;
         targetsBy.set(key, e.paths(seeded));
-        await runLoad({ url: svc.url, kind: 'fixed', method: 'GET', connections: 4, tokens: adj, duration: 1, overallRate: opts.scaleRate, paths: targetsBy.get(key) }); // warm-up
+        await runLoad({ url: svc.url, kind: 'fixed', method: 'GET', connections: 4, tokens: adj, duration: 1, overallRate: opts.scaleRate, paths: targetsBy.get(key) }, svc); // warm-up
       }
     }
     const rounds = opts.scaleRounds;
     for (let round = 0; round < rounds; round++) {
       for (const e of endpoints) {
         for (const [label, , svc] of rotate(stores, round)) {
-          const r = check(`${e.name} (${label})`, await runLoad({ url: svc.url, kind: 'fixed', method: 'GET', connections: 4, tokens: adj, duration: opts.scaleSeconds, overallRate: opts.scaleRate, paths: targetsBy.get(`${e.name}|${label}`) }));
+          const r = check(`${e.name} (${label})`, await runLoad({ url: svc.url, kind: 'fixed', method: 'GET', connections: 4, tokens: adj, duration: opts.scaleSeconds, overallRate: opts.scaleRate, paths: targetsBy.get(`${e.name}|${label}`) }, svc));
           ((scale[e.name] ??= { small: [], large: [] })[label]).push(r);
         }
       }
@@ -322,11 +322,11 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
       ['re-judge POST /disputes/{id}/replay', (id) => ({ method: 'POST', paths: [`/disputes/${id}/replay`], body: JSON.stringify({ rulesVersion: 'v1' }) })],
     ];
     const rep: Record<string, LoadResult[]> = {};
-    for (const [, mk] of kinds) for (const [, id, mid] of cases) await runLoad({ url: svcSmall.url, kind: 'fixed', connections: 1, tokens: adj, amount: 20, ...mk(id, mid) });
+    for (const [, mk] of kinds) for (const [, id, mid] of cases) await runLoad({ url: svcSmall.url, kind: 'fixed', connections: 1, tokens: adj, amount: 20, ...mk(id, mid) }, svcSmall);
     for (let round = 0; round < opts.replayRounds; round++) {
       for (const [kname, mk] of kinds) {
         for (const [cname, id, mid] of rotate(cases, round)) {
-          const r = check(`${kname} (${cname})`, await runLoad({ url: svcSmall.url, kind: 'fixed', connections: 1, tokens: adj, amount: opts.replayRequests, ...mk(id, mid) }));
+          const r = check(`${kname} (${cname})`, await runLoad({ url: svcSmall.url, kind: 'fixed', connections: 1, tokens: adj, amount: opts.replayRequests, ...mk(id, mid) }, svcSmall!));
           (rep[`${kname}|${cname}`] ??= []).push(r);
         }
       }

@@ -90,6 +90,10 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     bare = await startBareServer(db.url, 10);
     await waitCaughtUp(admin, 600_000);
 
+    const ensureChoicesNoWait = async (needed: number) => {
+      const left = choiceTargets.length - choiceOffset;
+      if (left < needed) await seedChoices(Math.ceil(needed - left + 500));
+    };
     const ensureChoices = async (needed: number) => {
       const left = choiceTargets.length - choiceOffset;
       if (left < needed) {
@@ -111,7 +115,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       const app = kind === 'bare' ? bare! : service!;
       const a0 = procCpuMs(app.pid);
       const b0 = await backendsCpu(admin, db.name);
-      const r = await runLoad(spec);
+      const r = await runLoad(spec, kind === 'bare' ? bare! : service!);
       if (kind === 'choice') choiceOffset += r.used;
       if (kind === 'facts') factsOffset += r.used;
       if (kind !== 'bare') await waitCaughtUp(admin, 600_000);
@@ -182,6 +186,40 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     const p99Half = median(fixed.choice.map((r) => r.p99));
     section.targets.push({ name: 'choice p99 at half its saturation rate (ms)', value: p99Half, target: '≤ 25 ms', met: p99Half <= 25 });
     section.notes.push(`autocannon's own coordinated-omission-corrected p99 for the choice at ${halfChoice}/s: ${fixed.choice.map((r) => `${r.acP99} ms`).join(' / ')}.`);
+
+    // ---- the command path alone: the same service with RUN_BACKGROUND=false (no projections, scheduler or
+    // checkpointer in the process), alternating with the bare route
+    {
+      await service.stop();
+      const svcFull = service;
+      service = await startService('service-no-background', { databaseUrl: db.url, env: { RUN_BACKGROUND: 'false' } });
+      const nb: Record<string, Measured[]> = { bare: [], choice: [] };
+      const runNb = async (k: 'bare' | 'choice') => {
+        const app = k === 'bare' ? bare! : service!;
+        const a0 = procCpuMs(app.pid);
+        const b0 = await backendsCpu(admin, db.name);
+        let r: LoadResult;
+        if (k === 'choice') {
+          await ensureChoicesNoWait(Math.ceil(choiceRpsGuess * opts.satSeconds * 1.5) + opts.connections * 2);
+          r = await runLoad({ url: service!.url, kind: 'choice', connections: opts.connections, tokens, duration: opts.satSeconds, targetsFile: targetsFile('choice', choiceTargets), offset: choiceOffset }, service!);
+          choiceOffset += r.used;
+        } else r = await runLoad({ url: bare!.url, kind: 'bare', connections: opts.connections, tokens, duration: opts.satSeconds }, bare!);
+        const b1 = await backendsCpu(admin, db.name);
+        if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${k} (no background) run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}`);
+        nb[k].push({ ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok) });
+      };
+      for (let round = 0; round < opts.rounds; round++) for (const k of rotate(['bare', 'choice'] as const, round)) await runNb(k);
+      section.tables.push({
+        caption: 'Saturation, the command path alone: the service with RUN_BACKGROUND=false (projections, deadline scheduler and checkpointer off), alternating with the bare route',
+        table: { headers, rows: [row('bare Fastify + INSERT', nb.bare, 'max'), row('POST /disputes/{id}/choice (no background work)', nb.choice, 'max')] },
+      });
+      const rNb = ratio(median(nb.choice.map((r) => r.rps)), median(nb.bare.map((r) => r.rps)));
+      section.notes.push(`Without background work in the service, choice ÷ bare at saturation = ${fmt(rNb, 2)}.`);
+      await service.stop();
+      void svcFull;
+      service = await startService('service', { databaseUrl: db.url });
+      await waitCaughtUp(admin, 600_000);
+    }
 
     // ---- projection lag at a steady rate
     const lagSection = report.section(
