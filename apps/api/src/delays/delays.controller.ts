@@ -11,11 +11,9 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parsePosition } from '@app/event-store';
 import { contextFrom } from '../app/command-context';
 import { MIN_POSITION_HEADER, setPosition } from '../app/position-header';
 import { type Actor, CurrentActor, Roles } from '../auth/auth';
-import { ProblemException } from '../http/problem';
 import {
   DelayCardListQuery,
   DelayCardResponseDto,
@@ -28,6 +26,7 @@ import {
   SendDelayCardDto,
 } from './delays.dto';
 import { DelaysService } from './delays.service';
+import { awaitMinPosition } from '../app/position-header';
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: same key + same body → the first answer' };
 const MIN_POSITION = {
@@ -36,17 +35,8 @@ const MIN_POSITION = {
   description: 'Read-your-writes for lists: wait (bounded) until the read model applied this position (from a write’s X-Event-Position)',
 };
 
-async function consistent(delays: DelaysService, minPosition: string | undefined, reply: FastifyReply): Promise<void> {
-  if (!minPosition) return;
-  try {
-    parsePosition(minPosition);
-  } catch {
-    throw new ProblemException(400, 'INVALID_POSITION', 'X-Min-Position must be a position such as 757/4 (from X-Event-Position).', {
-      errors: [{ field: 'X-Min-Position', messages: ['must be a position A/B'] }],
-    });
-  }
-  const ok = await delays.waitForReadModel(minPosition);
-  void reply.header('x-read-consistency', ok ? 'caught-up' : 'stale');
+function consistent(delays: DelaysService, minPosition: string | undefined, reply: FastifyReply): Promise<void> {
+  return awaitMinPosition(minPosition, reply, (p) => delays.waitForReadModel(p));
 }
 
 @ApiTags('delay reports')

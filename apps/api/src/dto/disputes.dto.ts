@@ -2,21 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN, IsIsoInstant } from './validators';
+import { DEFENSE_REASONS, DISPUTE_OPTIONS as OPTIONS, EVIDENCE_KINDS, OUTCOMES, VIOLATIONS } from '@app/domain';
 
-export const OPTIONS = ['CONSUMER_CANCELLED', 'SHIPPED_WITH_PICKUP', 'SHIP_BY_AGREED_DATE', 'OUT_OF_STOCK_REFUND', 'NO_FAULT_DEFENSE'] as const;
-export const DEFENSE_REASONS = [
-  'SHIPPED_WITHIN_DEADLINE',
-  'DELAY_REPORTED',
-  'DELAY_CARD_ACCEPTED',
-  'ORDER_NOT_ASSESSED',
-  'FORCE_MAJEURE',
-  'ABNORMAL_ORDER',
-  'MALICIOUS_ORDER',
-] as const;
-export const EVIDENCE_KINDS = ['CHAT_LOG', 'SMS', 'CALL_RECORD', 'PHOTO', 'DOCUMENT', 'OTHER'] as const;
-export const OUTCOMES = ['MERCHANT_LIABLE', 'MERCHANT_NOT_LIABLE'] as const;
-export const VIOLATIONS = ['LATE_SHIPMENT', 'OUT_OF_STOCK', 'BREACH_OF_PROMISE'] as const;
-export const STATUSES = ['AWAITING_MERCHANT', 'AWAITING_SHIPMENT', 'AWAITING_CONSUMER', 'UNDER_REVIEW', 'SETTLED', 'JUDGED'] as const;
+// The contract's enums, from the domain (one definition).
+export { DISPUTE_OPTIONS as OPTIONS, DEFENSE_REASONS, EVIDENCE_KINDS, OUTCOMES, VIOLATIONS, DISPUTE_STATUSES as STATUSES } from '@app/domain';
 
 export class OpenDisputeDto {
   @ApiProperty({ example: 'o-1001' }) @IsString() @Matches(ID_PATTERN, { message: `orderId ${ID_MESSAGE}` }) orderId!: string;

@@ -1,10 +1,9 @@
+import { ORDER_FACT_TYPES as FACT_TYPES, ORDER_KINDS, PAYMENT_METHODS } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ID_MESSAGE, ID_PATTERN, IsIsoInstant } from './validators';
 
-export const PAYMENT_METHODS = ['ONLINE', 'COD', 'POST_OFFICE_REMITTANCE', 'COMPANY_TRANSFER'] as const;
-export const ORDER_KINDS = ['STANDARD', 'PRESALE', 'LOC', 'CUSTOM'] as const;
-export const FACT_TYPES = ['PAID', 'WAYBILL_UPLOADED', 'PICKUP_SCANNED', 'CANCELLATION_REQUESTED', 'REFUNDED', 'LOCKED', 'INVALIDATED'] as const;
+export { FACT_TYPES, ORDER_KINDS, PAYMENT_METHODS };
 
 export class RegisterOrderDto {
   @ApiProperty({ example: 'o-1001' }) @IsString() @Matches(ID_PATTERN, { message: `orderId ${ID_MESSAGE}` }) orderId!: string;

@@ -4,13 +4,11 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { adjudicationQueue, listCases, listJudgements } from '@app/projections';
-import { parsePosition } from '@app/event-store';
 import { type Actor, CurrentActor, Roles } from '../auth/auth';
-import { MIN_POSITION_HEADER } from '../app/position-header';
+import { awaitMinPosition, MIN_POSITION_HEADER } from '../app/position-header';
 import { STATUSES } from '../dto/disputes.dto';
 import { ID_MESSAGE, ID_PATTERN, IsIsoInstant, toUtcIso } from '../dto/validators';
 import { IdParam } from '../dto/params';
-import { ProblemException } from '../http/problem';
 import { notFound } from '../app/tenancy';
 import { ProjectionsService } from './projections.service';
 
@@ -42,17 +40,8 @@ class WeekQuery {
 export class ReadModelsController {
   constructor(private readonly projections: ProjectionsService) {}
 
-  private async consistent(minPosition: string | undefined, reply: FastifyReply): Promise<void> {
-    if (!minPosition) return;
-    try {
-      parsePosition(minPosition);
-    } catch {
-      throw new ProblemException(400, 'INVALID_POSITION', 'X-Min-Position must be a position such as 757/4 (from X-Event-Position).', {
-        errors: [{ field: 'X-Min-Position', messages: ['must be a position A/B'] }],
-      });
-    }
-    const ok = await this.projections.waitFor(minPosition);
-    void reply.header('x-read-consistency', ok ? 'caught-up' : 'stale');
+  private consistent(minPosition: string | undefined, reply: FastifyReply): Promise<void> {
+    return awaitMinPosition(minPosition, reply, (p) => this.projections.waitFor(p));
   }
 
   @Get('disputes')
