@@ -50,6 +50,8 @@ export interface LoadResult {
   acP99: number;
   used: number;
   positions?: [number, string][];
+  /** up to 5 bodies of non-2xx responses (status + first 300 characters) */
+  errorSamples: string[];
 }
 
 const CHOICES = [
@@ -73,7 +75,9 @@ async function main() {
     case 'choice':
       setupRequest = (req) => {
         const i = next++;
-        const t = targets[i % targets.length];
+        // never reuse a dispute (a second choice is a 409): the caller seeds enough; running out is a bench bug
+        if (i >= targets.length) throw new Error(`out of open disputes (${targets.length}) for the choice run`);
+        const t = targets[i];
         used++;
         return { ...req, method: 'POST', path: `/disputes/${t.disputeId}/choice`, headers: { ...json, ...auth(spec.tokens[t.merchantId]) }, body: CHOICES[i % 3] };
       };
@@ -103,18 +107,18 @@ async function main() {
       };
     }
   }
-  const onResponse = spec.recordPositions
-    ? (status: number, _body: string, _ctx: unknown, headers: Record<string, string>) => {
-        if (status < 300 && headers['x-event-position']) positions.push([Number(process.hrtime.bigint()) / 1e6, headers['x-event-position']]);
-      }
-    : undefined;
+  const errorSamples: string[] = [];
+  const onResponse = (status: number, body: string, _ctx: unknown, headers: Record<string, string>) => {
+    if (spec.recordPositions && status < 300 && headers['x-event-position']) positions.push([Number(process.hrtime.bigint()) / 1e6, headers['x-event-position']]);
+    if (status >= 300 && errorSamples.length < 5) errorSamples.push(`${status} ${String(body).slice(0, 300)}`);
+  };
   const times: number[] = [];
   const opts: any = {
     url: spec.url,
     connections: spec.connections,
     pipelining: 1,
     timeout: 30,
-    requests: [{ setupRequest, ...(onResponse ? { onResponse } : {}) }],
+    requests: [{ setupRequest, onResponse }],
   };
   if (spec.duration) opts.duration = spec.duration;
   if (spec.amount) opts.amount = spec.amount;
@@ -143,6 +147,7 @@ async function main() {
     max: s.max,
     acP99: result.latency?.p99 ?? NaN,
     used,
+    errorSamples,
     ...(spec.recordPositions ? { positions } : {}),
   };
   fs.writeFileSync(process.argv[3], JSON.stringify(out));

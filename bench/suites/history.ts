@@ -118,7 +118,7 @@ async function storeScan(store: SqlEventStore, batch: number): Promise<{ events:
 export async function historySuite(report: Report, opts: HistoryOptions): Promise<void> {
   const log = (s: string) => console.log(s);
   const check = (what: string, r: LoadResult) => {
-    if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${what}: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}`);
+    if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${what}: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}, e.g. ${r.errorSamples.join(' | ')}`);
     return r;
   };
   const rebuildSection = report.section(

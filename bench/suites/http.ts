@@ -107,7 +107,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       let spec: LoadSpec;
       if (kind === 'bare') spec = { url: bare!.url, kind: 'bare', connections: opts.connections, tokens, duration: seconds, ...extra };
       else if (kind === 'choice') {
-        await ensureChoices(Math.ceil(expectRps * seconds * 1.5) + opts.connections * 2);
+        await ensureChoices(Math.ceil(expectRps * seconds * 2.5) + opts.connections * 2);
         spec = { url: service!.url, kind: 'choice', connections: opts.connections, tokens, duration: seconds, targetsFile: targetsFile('choice', choiceTargets), offset: choiceOffset, ...extra };
       } else spec = { url: service!.url, kind: 'facts', connections: opts.connections, tokens, duration: seconds, targetsFile: factsFile, offset: factsOffset, occurredAt, ...extra };
       // CPU of the serving process and of the database's backends, from the start of the run until the
@@ -120,7 +120,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       if (kind === 'facts') factsOffset += r.used;
       if (kind !== 'bare') await waitCaughtUp(admin, 600_000);
       const b1 = await backendsCpu(admin, db.name);
-      if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${kind} run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}`);
+      if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${kind} run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}, e.g. ${r.errorSamples.join(' | ')}`);
       return { ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok) };
     };
 
@@ -200,12 +200,13 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         const b0 = await backendsCpu(admin, db.name);
         let r: LoadResult;
         if (k === 'choice') {
-          await ensureChoicesNoWait(Math.ceil(choiceRpsGuess * opts.satSeconds * 1.5) + opts.connections * 2);
+          await ensureChoicesNoWait(Math.ceil(choiceRpsGuess * opts.satSeconds * 3) + opts.connections * 2);
           r = await runLoad({ url: service!.url, kind: 'choice', connections: opts.connections, tokens, duration: opts.satSeconds, targetsFile: targetsFile('choice', choiceTargets), offset: choiceOffset }, service!);
           choiceOffset += r.used;
+          choiceRpsGuess = Math.max(choiceRpsGuess, r.rps);
         } else r = await runLoad({ url: bare!.url, kind: 'bare', connections: opts.connections, tokens, duration: opts.satSeconds }, bare!);
         const b1 = await backendsCpu(admin, db.name);
-        if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${k} (no background) run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}`);
+        if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${k} (no background) run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}, e.g. ${r.errorSamples.join(' | ')}`);
         nb[k].push({ ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok) });
       };
       for (let round = 0; round < opts.rounds; round++) for (const k of rotate(['bare', 'choice'] as const, round)) await runNb(k);
@@ -256,7 +257,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       recordPositions: true,
     });
     choiceOffset += lagRun.used;
-    if (lagRun.errors + lagRun.timeouts + lagRun.non2xx > 0) report.failures.push(`lag run: ${lagRun.errors} errors, ${lagRun.timeouts} timeouts, status codes ${JSON.stringify(lagRun.statusCodes)}`);
+    if (lagRun.errors + lagRun.timeouts + lagRun.non2xx > 0) report.failures.push(`lag run: ${lagRun.errors} errors, ${lagRun.timeouts} timeouts, status codes ${JSON.stringify(lagRun.statusCodes)}, e.g. ${lagRun.errorSamples.join(' | ')}`);
     await waitCaughtUp(admin, 600_000);
     await sleep(50);
     polling = false;
