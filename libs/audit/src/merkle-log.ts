@@ -192,9 +192,10 @@ export class MerkleLog {
       if (!HEX64.test(e.hash)) throw new MerkleLogError('conflict', `event ${e.eventId} has a malformed hash ${JSON.stringify(e.hash)}`);
     }
     const existing = await tx.query<LeafRow>(
-      `SELECT ${LEAF_COLUMNS} FROM audit_merkle_leaves
-        WHERE position IN (SELECT jsonb_array_elements_text($1::jsonb))
-           OR event_id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+      // Two indexed lookups (an OR of the two IN lists is planned as a sequential scan that grows with the log).
+      `SELECT ${LEAF_COLUMNS} FROM audit_merkle_leaves WHERE position IN (SELECT jsonb_array_elements_text($1::jsonb))
+       UNION
+       SELECT ${LEAF_COLUMNS} FROM audit_merkle_leaves WHERE event_id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
       [JSON.stringify(events.map((e) => e.position)), JSON.stringify(events.map((e) => e.eventId))],
     );
     const byPosition = new Map<string, LogLeaf>();

@@ -192,9 +192,29 @@ export class DisputesService {
     return { disputeId: id, options: evaluateOptions(state, snapshot, new Date().toISOString(), this.settings) };
   }
 
-  private async act(id: string, actor: Actor, ctx: CommandContext, name: string, make: (state: DisputeState, now: string) => Promise<any>) {
-    await this.loadVisible(id, actor);
-    return this.repo.handle(disputeStream(id), disputeDecider, ({ state }) => make(state, new Date().toISOString()), ctx, name);
+  /** Runs a command on a case the actor may see (one read of the stream: the tenancy check sits in the command). */
+  private act(id: string, actor: Actor, ctx: CommandContext, name: string, make: (state: DisputeState, now: string) => Promise<any>) {
+    return this.repo.handle(
+      disputeStream(id),
+      disputeDecider,
+      ({ state, revision }) => {
+        if (revision === null) throw notFound('Dispute', id);
+        assertVisible(actor, state, 'Dispute', id);
+        return make(state, new Date().toISOString());
+      },
+      ctx,
+      name,
+    );
+  }
+
+  /**
+   * Rules for commands that cannot end in a late-shipment liability (a merchant's choice: settlements,
+   * a verified defense is NOT_LIABLE, anything else goes to review; a consumer's answer: OUT_OF_STOCK or
+   * review). Only late shipment carries points, so the merchant's week statistics cannot change these
+   * judgements under any rules version and are not computed (recorded as unknown).
+   */
+  private rulesWithoutWeek(): JudgeContext {
+    return { rulesVersion: this.config.RULES_VERSION, merchantWeek: null };
   }
 
   choose(id: string, dto: ChoiceDto, actor: Actor, ctx: CommandContext) {
@@ -208,7 +228,7 @@ export class DisputesService {
       ...(dto.defense ? { defense: { reason: dto.defense.reason, statement: dto.defense.statement } } : {}),
       order,
       now,
-      rules: await this.rules(state.merchantId, now, order),
+      rules: this.rulesWithoutWeek(),
       ...(dto.option === 'NO_FAULT_DEFENSE' && this.delayExcuses.registered ? { delayExcuses: await this.delayExcuses.forOrder(order, now) } : {}),
     };
     });
@@ -220,7 +240,7 @@ export class DisputesService {
       accepted: dto.accepted,
       ...(dto.comment !== undefined ? { comment: dto.comment } : {}),
       now,
-      rules: await this.rulesFor(state, now),
+      rules: this.rulesWithoutWeek(),
     }));
   }
 
