@@ -304,8 +304,8 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
           `SELECT leaf_index FROM audit_merkle_leaves WHERE position IN (SELECT jsonb_array_elements_text($1::jsonb)) UNION SELECT leaf_index FROM audit_merkle_leaves WHERE event_id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
         );
         lagSection.notes.push(
-          `Diagnostic (${fmt(Number(last[0].n))} leaves in the Merkle log after this suite): MerkleLog.appendEvents looks up existing leaves with \`WHERE position IN (…) OR event_id IN (…)\`, which PostgreSQL runs as a sequential scan — ${fmt(orForm, 1)} ms for a 20-event batch here, growing with the log; ` +
-            `the same lookup as two indexed lookups (\`… WHERE position IN (…) UNION … WHERE event_id IN (…)\`) takes ${fmt(unionForm, 2)} ms.`,
+          `Diagnostic (${fmt(Number(last[0].n))} leaves in the Merkle log after this suite): the Merkle log's lookup of already-logged leaves (once per projection batch) written as \`WHERE position IN (…) OR event_id IN (…)\` (its form before commit ddfb597) is a sequential scan — ${fmt(orForm, 1)} ms for a 20-event batch here, growing with the log; ` +
+            `as two indexed lookups (\`… WHERE position IN (…) UNION … WHERE event_id IN (…)\`, the form since ddfb597) it takes ${fmt(unionForm, 2)} ms.`,
         );
       }
     }
