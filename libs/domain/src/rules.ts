@@ -209,8 +209,12 @@ export function weeklyPenaltyPoints(rulesVersion: RulesVersion, stats: WeekStats
 
 // ------------------------------------------------------------------------------------------ calendar weeks
 
+/** Zones already validated: IANAZone.isValidZone builds an Intl.DateTimeFormat each call (hot in the benchmark's profile). */
+const validZones = new Set<string>();
 function checkZone(timezone: string): void {
+  if (typeof timezone === 'string' && validZones.has(timezone)) return;
   if (typeof timezone !== 'string' || !IANAZone.isValidZone(timezone)) throw invalidInput(`Unknown timezone ${timezone}`, { field: 'timezone' });
+  validZones.add(timezone);
 }
 
 /** The ISO week ('YYYY-Www') containing `instant` in the business timezone. */

@@ -91,6 +91,10 @@ export class ProjectionRunner {
       handler: async (events: RecordedEvent[]) => {
         const to = events[events.length - 1].position;
         await this.db.transaction(async (tx) => {
+          // Read models are derived and their checkpoint commits atomically with them: a crash can only lose
+          // whole recent batches, which are applied again from the checkpoint. So the batch need not wait for
+          // the WAL flush (PostgreSQL: asynchronous commit for this transaction only).
+          if (this.db.kind === 'pg') await tx.query('SET LOCAL synchronous_commit = off');
           await p.apply(tx, events, '');
           if (!(await advanceCheckpoint(tx, p.name, position, to, events.length))) throw new CheckpointMovedError(p.name);
         });
