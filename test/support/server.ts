@@ -52,6 +52,9 @@ const SERVICE_ENV_KEYS = [
   'SHUTDOWN_GRACE',
   'READ_WAIT_MAX',
   'RUN_BACKGROUND',
+  'WEEK_CLOSE_DELAY',
+  'SIMULATION_BATCH_SIZE',
+  'SIMULATION_BATCH_PAUSE',
 ];
 
 const START_TIMEOUT_MS = 90_000;
@@ -223,6 +226,21 @@ export class TestServer {
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await gone;
     clearTimeout(timer);
+  }
+
+  /** Kills the child process at once (SIGKILL: no shutdown hooks run — a crash); the store is kept for a restart. */
+  async crash(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGKILL');
+    await gone;
+  }
+
+  /** Starts the service again on the same DATA_DIR / database after stop() or crash() (a new port). */
+  async relaunch(): Promise<void> {
+    await this.launch();
   }
 
   /** Stops and starts the service again on the same DATA_DIR / database (a new port). */

@@ -19,6 +19,7 @@ import { DeadlinesService } from './deadlines/deadlines.service';
 import { DeadlinesController } from './deadlines/deadlines.controller';
 import { AuditController } from './audit/audit.controller';
 import { DelaysModule } from './delays/delays.module';
+import { SimulationsModule } from './simulations/simulations.module';
 import { COMMAND_HANDLERS } from './app/commands';
 
 @Module({})
@@ -26,7 +27,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule],
       controllers: [HealthController, MetricsController, OrdersController, DisputesController, ReadModelsController, DeadlinesController, AuditController],
       providers: [
         OrdersService,

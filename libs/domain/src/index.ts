@@ -8,6 +8,7 @@ export * from './errors';
 export * from './types';
 export * from './shipping';
 export * from './rules';
+export * from './rules-registry';
 export * from './settings';
 
 // Order aggregate (decide/evolve/initialState are namespaced to avoid clashing with the dispute's).
@@ -146,3 +147,6 @@ export {
   type IndexDelayReport,
   type DelayReportIndexed,
 } from './delay';
+
+// What-if simulations (a period re-judged under another rules version).
+export * from './simulation/simulation';

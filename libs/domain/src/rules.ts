@@ -5,6 +5,11 @@
  *  - v2 (seed 001 Q5): store's weekly 48-hour pickup rate ≥ 95 %: 1 point per late order, at most 7 a
  *    week; below 95 %: 7 points (for the week).
  *
+ * The versions themselves live in the registry (rules-registry.ts: one RuleSet per version, built from a rule
+ * family with its parameters; a candidate version is one more entry). This file holds the judgement types,
+ * the functions the deciders and read models call (they look the version up in {@link PUBLISHED_RULES}
+ * unless given another registry), and the calendar weeks.
+ *
  * Per-case attribution (what one judgement carries in `penalty`):
  *  - Only MERCHANT_LIABLE + LATE_SHIPMENT carries points. OUT_OF_STOCK and BREACH_OF_PROMISE carry 0 points
  *    here: neither published rule sets points for them (basis says so), so a replay never invents any.
@@ -22,18 +27,14 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 import { DomainError, invalidInput } from './errors';
+import { PUBLISHED_RULES, type WeeklyPenalty } from './rules-registry';
 import { toMs } from './time';
 import type { DecidedBy, OrderFactRef, Outcome, Violation } from './types';
 
+/** The published versions' names (the registry {@link PUBLISHED_RULES} holds their rules). */
 export const RULES_VERSIONS = ['v1', 'v2'] as const;
 export type RulesVersion = (typeof RULES_VERSIONS)[number];
 export const DEFAULT_RULES_VERSION: RulesVersion = 'v2';
-
-export const V1_WEEKLY_CAP = 25;
-export const V2_WEEKLY_CAP = 7;
-export const V2_LOW_RATE_POINTS = 7;
-/** 95 %, compared in integers: pickedUp * 100 >= due * 95. */
-export const V2_PICKUP_RATE_THRESHOLD_PERCENT = 95;
 
 export interface MerchantWeek {
   /** ISO week 'YYYY-Www' in the business timezone. */
@@ -78,14 +79,13 @@ export interface Judgement {
 export type JudgementInput = Omit<Judgement, 'rulesVersion' | 'penalty'>;
 
 export function isRulesVersion(v: unknown): v is RulesVersion {
-  return typeof v === 'string' && (RULES_VERSIONS as readonly string[]).includes(v);
+  return PUBLISHED_RULES.has(v) && (RULES_VERSIONS as readonly string[]).includes(v);
 }
 
+/** A published version's name, or DomainError UNKNOWN_RULES_VERSION (400). */
 export function parseRulesVersion(v: unknown): RulesVersion {
-  if (!isRulesVersion(v)) {
-    throw new DomainError('UNKNOWN_RULES_VERSION', `Unknown rules version ${String(v)}; known: ${RULES_VERSIONS.join(', ')}`);
-  }
-  return v;
+  if (isRulesVersion(v)) return v;
+  throw new DomainError('UNKNOWN_RULES_VERSION', `Unknown rules version ${String(v)}; known: ${RULES_VERSIONS.join(', ')}`);
 }
 
 const WEEK_RE = /^(\d{4})-W(\d{2})$/;
@@ -107,52 +107,14 @@ export function validateJudgeContext(ctx: JudgeContext | undefined): JudgeContex
   return { rulesVersion: parseRulesVersion(ctx.rulesVersion), merchantWeek: validateMerchantWeek(ctx.merchantWeek) };
 }
 
-/** The weekly 48-hour pickup rate in [0,1], or null when no order was due (not applicable). */
-export function pickupRate48h(stats: { ordersDue48h: number; pickedUpWithin48h: number }): number | null {
-  if (stats.ordersDue48h <= 0) return null;
-  return stats.pickedUpWithin48h / stats.ordersDue48h;
-}
-
-function rateAtLeastThreshold(stats: { ordersDue48h: number; pickedUpWithin48h: number }): boolean {
-  if (stats.ordersDue48h <= 0) return true;
-  return stats.pickedUpWithin48h * 100 >= stats.ordersDue48h * V2_PICKUP_RATE_THRESHOLD_PERCENT;
-}
-
-function pct(stats: { ordersDue48h: number; pickedUpWithin48h: number }): string {
-  const r = pickupRate48h(stats);
-  return r === null ? 'n/a' : `${(Math.floor(r * 1000) / 10).toFixed(1)}%`;
-}
-
-/** Points one judgement carries under a rules version (see the attribution rules above). */
+/** Points one judgement carries under a published rules version (see the attribution rules above). */
 export function casePenalty(
   rulesVersion: RulesVersion,
   outcome: Outcome,
   violation: Violation | undefined,
   merchantWeek: MerchantWeek | null | undefined,
 ): Penalty {
-  if (outcome !== 'MERCHANT_LIABLE') return { points: 0, basis: 'merchant not liable: no points' };
-  if (violation !== 'LATE_SHIPMENT') {
-    return { points: 0, basis: `${rulesVersion}: the published points rule covers late shipment only; ${violation ?? 'this violation'} carries no points` };
-  }
-  if (rulesVersion === 'v1') {
-    return { points: 1, basis: `v1: 1 point per late order (at most ${V1_WEEKLY_CAP} in 7 days, capped on the weekly scorecard)` };
-  }
-  if (!merchantWeek) {
-    return {
-      points: 1,
-      basis: `v2: store's weekly 48h pickup rate unknown, treated as ≥95%: 1 point per late order (at most ${V2_WEEKLY_CAP} a week, capped on the scorecard)`,
-    };
-  }
-  if (rateAtLeastThreshold(merchantWeek)) {
-    return {
-      points: 1,
-      basis: `v2: store's 48h pickup rate in ${merchantWeek.week} is ${pct(merchantWeek)} (≥95%): 1 point per late order (at most ${V2_WEEKLY_CAP} a week, capped on the scorecard)`,
-    };
-  }
-  return {
-    points: V2_LOW_RATE_POINTS,
-    basis: `v2: store's 48h pickup rate in ${merchantWeek.week} is ${pct(merchantWeek)} (<95%): ${V2_LOW_RATE_POINTS} points for the week (counted once per week on the scorecard)`,
-  };
+  return PUBLISHED_RULES.get(rulesVersion).casePenalty(outcome, violation, merchantWeek);
 }
 
 /** Applies a rules version to a judgement input: the one place a judgement's penalty is computed. */
@@ -178,33 +140,13 @@ export interface WeekStats {
 }
 
 /**
- * A merchant's late-shipment points for one calendar week (scorecard).
+ * A merchant's late-shipment points for one calendar week (scorecard), under a published version.
  *  - v1: min(lateOrders, 25).
  *  - v2: rate ≥ 95 % (or no order due: rate not applicable, treated as ≥ 95 %) → min(lateOrders, 7);
  *        rate < 95 % → 7 when lateOrders > 0, else 0 (no late order, no late-shipment penalty).
  */
-export function weeklyPenaltyPoints(rulesVersion: RulesVersion, stats: WeekStats): Penalty & { pickupRate48h: number | null } {
-  parseRulesVersion(rulesVersion);
-  const late = Math.max(0, stats.lateOrders);
-  const rate = pickupRate48h(stats);
-  if (rulesVersion === 'v1') {
-    return { points: Math.min(late, V1_WEEKLY_CAP), basis: `v1: 1 point per late order, at most ${V1_WEEKLY_CAP}`, pickupRate48h: rate };
-  }
-  if (rateAtLeastThreshold(stats)) {
-    return {
-      points: Math.min(late, V2_WEEKLY_CAP),
-      basis:
-        rate === null
-          ? `v2: no order due for pickup this week (rate not applicable, treated as ≥95%): 1 point per late order, at most ${V2_WEEKLY_CAP}`
-          : `v2: 48h pickup rate ${pct(stats)} ≥ 95%: 1 point per late order, at most ${V2_WEEKLY_CAP}`,
-      pickupRate48h: rate,
-    };
-  }
-  return {
-    points: late > 0 ? V2_LOW_RATE_POINTS : 0,
-    basis: late > 0 ? `v2: 48h pickup rate ${pct(stats)} < 95%: ${V2_LOW_RATE_POINTS} points` : `v2: 48h pickup rate ${pct(stats)} < 95% but no late order: 0 points`,
-    pickupRate48h: rate,
-  };
+export function weeklyPenaltyPoints(rulesVersion: RulesVersion, stats: WeekStats): WeeklyPenalty {
+  return PUBLISHED_RULES.get(rulesVersion).weeklyPoints(stats);
 }
 
 // ------------------------------------------------------------------------------------------ calendar weeks

@@ -52,6 +52,12 @@ export const configSchema = z
     SHUTDOWN_GRACE: isoDuration('SHUTDOWN_GRACE', 'PT10S'),
     READ_WAIT_MAX: isoDuration('READ_WAIT_MAX', 'PT5S'),
     RUN_BACKGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    /** A merchant-week closes this long after its end (BUSINESS_TIMEZONE); its figures settle then. */
+    WEEK_CLOSE_DELAY: isoDuration('WEEK_CLOSE_DELAY', 'P2D'),
+    /** What-if simulations: judgement events re-judged per batch (one progress commit per batch). */
+    SIMULATION_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(2000),
+    /** What-if simulations: pause between batches (yields to the serving workload; unset: none). */
+    SIMULATION_BATCH_PAUSE: isoDuration('SIMULATION_BATCH_PAUSE', 'PT0.001S').optional(),
   })
   .superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {

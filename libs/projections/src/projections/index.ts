@@ -22,6 +22,7 @@ export * from './support';
 export * from './dispute-state.projection';
 export * from './order-shipping.projection';
 export * from './queries';
+export * from './simulation-queries';
 
 export const DEFAULT_BUSINESS_TIMEZONE = 'Asia/Shanghai';
 

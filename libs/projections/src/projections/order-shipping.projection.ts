@@ -149,6 +149,22 @@ export function shippingSql(t: string, o = 'o') {
   };
 }
 
+/**
+ * The week-statistics columns (ordersDue48h, pickedUpWithin48h, lateOrders, pendingOrders, refundedBeforeDue) of
+ * the `order_shipping` rows (alias `o`) aggregated as of the instant expression `t`; one definition for the
+ * scorecard (weekShippingStats) and the what-if simulation (periodWeekStats). See weekShippingStats for the rules.
+ */
+export function weekStatsColumnsSql(t: string, o = 'o'): string {
+  const s = shippingSql(t, o);
+  const obligated = `NOT coalesce(${s.refundedAt} <= ${o}.pickup_due_at, false)`;
+  const known = `(${t} > ${o}.pickup_due_at OR ${s.pickupDone} IS NOT NULL)`;
+  return `count(*) FILTER (WHERE ${obligated} AND ${known})::int AS "ordersDue48h",
+       count(*) FILTER (WHERE ${obligated} AND ${s.pickupDone} <= ${o}.pickup_due_at)::int AS "pickedUpWithin48h",
+       count(*) FILTER (WHERE ${s.late})::int AS "lateOrders",
+       count(*) FILTER (WHERE ${obligated} AND NOT ${known})::int AS "pendingOrders",
+       count(*) FILTER (WHERE NOT ${obligated})::int AS "refundedBeforeDue"`;
+}
+
 async function loadStates(tx: SqlExecutor, prefix: string, ids: string[]) {
   const { rows } = await tx.query<{ order_id: string; revision: number; state: OrderState }>(
     `SELECT order_id, revision, state FROM ${prefix}order_shipping WHERE ${IN_IDS('order_id', '$1')}`,

@@ -25,7 +25,7 @@ import {
 } from '@app/domain';
 import type { SqlExecutor } from '@app/event-store';
 import { decodeCursor, encodeCursor, instantArg, isoOf, pageLimit, type SortOrder } from './cursor';
-import { shippingSql } from './order-shipping.projection';
+import { shippingSql, weekStatsColumnsSql } from './order-shipping.projection';
 
 export interface Page<T> {
   items: T[];
@@ -485,15 +485,8 @@ export async function weekShippingStats(
   opts: QueryOptions = {},
 ): Promise<WeekShippingStats> {
   const s = shippingSql('$4::timestamptz', 'o');
-  const obligated = `NOT coalesce(${s.refundedAt} <= o.pickup_due_at, false)`;
-  const known = `($4::timestamptz > o.pickup_due_at OR ${s.pickupDone} IS NOT NULL)`;
   const { rows } = await db.query<Record<keyof WeekShippingStats, number>>(
-    `SELECT
-       count(*) FILTER (WHERE ${obligated} AND ${known})::int AS "ordersDue48h",
-       count(*) FILTER (WHERE ${obligated} AND ${s.pickupDone} <= o.pickup_due_at)::int AS "pickedUpWithin48h",
-       count(*) FILTER (WHERE ${s.late})::int AS "lateOrders",
-       count(*) FILTER (WHERE ${obligated} AND NOT ${known})::int AS "pendingOrders",
-       count(*) FILTER (WHERE NOT ${obligated})::int AS "refundedBeforeDue"
+    `SELECT ${weekStatsColumnsSql('$4::timestamptz', 'o')}
      FROM ${opts.prefix ?? ''}order_shipping o
      WHERE o.merchant_id = $1 AND o.pickup_due_at >= $2::timestamptz AND o.pickup_due_at < $3::timestamptz
        AND ${s.assessed} AND ${s.clock}`,
