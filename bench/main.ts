@@ -20,9 +20,10 @@ import { ROOT, stopAllChildren } from './lib/service';
 import { appendSuite } from './suites/append';
 import { httpSuite } from './suites/http';
 import { historySuite } from './suites/history';
+import { simulationSuite } from './suites/simulation';
 
 
-const SUITES = ['append', 'http', 'history'] as const;
+const SUITES = ['append', 'http', 'history', 'simulation'] as const;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -77,6 +78,8 @@ async function main(): Promise<number> {
       ? { smallEvents: 10_000, largeEvents: Number(values.events ?? 20_000), rebuildRounds: 1, scanRounds: 2, scaleSeconds: 2, scaleRate: 100, scaleRounds: 1, replayRequests: 30, replayRounds: 1, profile }
       : { smallEvents: 10_000, largeEvents: Number(values.events ?? 1_000_000), rebuildRounds: 2, scanRounds: 3, scaleSeconds: 10, scaleRate: 100, scaleRounds: 3, replayRequests: 300, replayRounds: 3, profile }),
   );
+
+  await run('simulation', () => simulationSuite(report, quick ? { events: Number(values.events ?? 20_000), rounds: 1 } : { events: Number(values.events ?? 1_000_000), rounds: 2 }));
 
   if (!values['no-write']) {
     const file = path.join(ROOT, 'BENCHMARKS.md');

@@ -36,7 +36,7 @@ export interface HistoryOptions {
 
 const DAY = 86_400_000;
 
-interface Seeded {
+export interface Seeded {
   db: ThrowawayDb;
   events: number;
   cases: number;
@@ -46,7 +46,7 @@ interface Seeded {
 }
 
 /** Seeds closed historical cases (+ optionally the two replay cases) until at least `events` events. */
-async function seedHistory(label: string, events: number, withReplay: boolean, log: (s: string) => void): Promise<Seeded> {
+export async function seedHistory(label: string, events: number, withReplay: boolean, log: (s: string) => void): Promise<Seeded> {
   const db = await createThrowawayDb(label);
   const sqlDb = new PgDatabase({ url: db.url, max: 16 });
   const store = new SqlEventStore(sqlDb, { kind: 'postgres' });

@@ -256,6 +256,7 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
       const statsRows = await this.store.weeks(id);
       const stats: [string, WeekStats][] = statsRows.map((w) => [`${w.merchantId}|${w.week}`, { lateOrders: w.stats.lateOrders, ordersDue48h: w.stats.ordersDue48h, pickedUpWithin48h: w.stats.pickedUpWithin48h }]);
       const rejudger = createRejudger(candidate, { timezone: tz, weeks: weeks.map((w) => w.week), stats });
+      this.logger.log({ simulationId: id, rejudging: rejudger.mode, from: run.judgementsDone, of: run.judgementsTotal }, 're-judging the standing judgements');
       const batch = this.config.SIMULATION_BATCH_SIZE;
       const pauseMs = this.config.SIMULATION_BATCH_PAUSE?.ms ?? 0;
       try {

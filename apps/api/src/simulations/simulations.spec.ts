@@ -10,10 +10,12 @@ import { isoWeekOf, pickupRateRule, PUBLISHED_RULES, V1_RULES, V2_RULES, weekFig
 import { PgliteDatabase, SqlEventStore, START, type Position, type RecordedEvent } from '@app/event-store';
 import { createProjections, periodWeekStats } from '@app/projections';
 import { Scenario } from '@app/projections/projections/testing';
+import { Logger } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import { loadConfig } from '../config/config';
 import { SimulationsService } from './simulations.service';
 
+Logger.overrideLogger(false);
 const SH = 'Asia/Shanghai';
 const H = 3_600_000;
 const SEED = Number(process.env.SIM_SEED ?? Date.now() % 1_000_000);
