@@ -225,6 +225,18 @@ describe.each(STORES)('what-if simulations (%s)', (store) => {
     await done(id);
   });
 
+  it('Idempotency-Key: a retry answers the same simulation; the same key with another body 422', async () => {
+    const key = uid('k');
+    const body = { rulesVersion: 'v1', ...period, merchantId: M.b };
+    const first = await api.post('/simulations', body, as.adjudicator(), { idempotencyKey: key });
+    expectStatus(first, 202);
+    const again = await api.post('/simulations', body, as.adjudicator(), { idempotencyKey: key });
+    expectStatus(again, 202);
+    expect(again.body).toEqual(first.body);
+    expectProblem(await api.post('/simulations', { ...body, rulesVersion: 'v2' }, as.adjudicator(), { idempotencyKey: key }), 422);
+    expect(byMerchant((await done(first.body.simulationId)).weeks)).toEqual({ [M.b]: { week, pointsRecorded: 2, pointsSimulated: 2 } });
+  });
+
   it('bad input: problem+json listing the field, nothing started; unknown simulation 404', async () => {
     const base = { rulesVersion: 'v1', ...period };
     const bad: [Record<string, unknown>, string][] = [
