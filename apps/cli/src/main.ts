@@ -4,6 +4,7 @@
  *   token    --role <role> [--sub S] [--merchant-id M] [--consumer-id C] [--expires 12h]   mint a development JWT
  *   rebuild  [--force] [--no-swap]                                                  rebuild every read model from the first event
  *   verify                                                                          verify every stream's hash chain and the Merkle log
+ *   projections status | retry <name> | park <name>                                 poison events: report, retry, or skip one (recorded)
  * Settings come from the same environment variables as the service (EVENT_STORE, DATA_DIR, DATABASE_URL, ...).
  */
 import 'reflect-metadata';
@@ -11,10 +12,11 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../api/src/config/config';
 import { mintToken, ROLES, type Role } from '../../api/src/auth/auth';
 
-const USAGE = `usage: npm run cli -- <token|rebuild|verify> [options]
+const USAGE = `usage: npm run cli -- <token|rebuild|verify|projections> [options]
   token   --role platform|merchant|consumer|adjudicator|auditor [--sub ID] [--merchant-id ID] [--consumer-id ID] [--expires 12h]
   rebuild [--force] [--no-swap]
-  verify`;
+  verify
+  projections status | retry <name> | park <name>`;
 
 async function token(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -64,6 +66,8 @@ async function main(): Promise<number> {
       return (await import('./rebuild')).rebuild(rest);
     case 'verify':
       return (await import('./verify')).verifyAll(rest);
+    case 'projections':
+      return (await import('./projections')).projections(rest);
     default:
       process.stderr.write(USAGE + '\n');
       return command ? 2 : 0;

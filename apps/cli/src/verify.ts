@@ -1,5 +1,5 @@
 import { AllStreamsVerifier, MerkleLog } from '@app/audit';
-import { START } from '@app/event-store';
+import { START, withSchemaLock } from '@app/event-store';
 import { openStore } from './open-store';
 
 /**
@@ -11,7 +11,7 @@ export async function verifyAll(_args: string[]): Promise<number> {
   const { handles } = await openStore();
   try {
     const log = new MerkleLog(handles.db);
-    await log.migrate();
+    await withSchemaLock(handles.db, (tx) => log.migrate(tx));
     const heads = await log.streamHeads();
     const verifier = new AllStreamsVerifier({ expectedHeads: heads });
     for (let after = START; ; ) {

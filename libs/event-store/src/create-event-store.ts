@@ -22,6 +22,8 @@ export interface EventStoreConfig {
   esdbConnectionString?: string;
   /** pg pool size. */
   poolSize?: number;
+  /** pg: called when a connection is lost (for logs/metrics); the pool reconnects by itself. */
+  onConnectionError?: (err: Error, where: 'pool' | 'client' | 'lock' | 'listen') => void;
 }
 
 export interface EventStoreHandles {
@@ -65,12 +67,12 @@ export async function createEventStore(config: EventStoreConfig = eventStoreConf
       break;
     case 'postgres':
       if (!config.databaseUrl) throw new Error("EVENT_STORE=postgres needs DATABASE_URL");
-      db = new PgDatabase({ url: config.databaseUrl, max: config.poolSize });
+      db = new PgDatabase({ url: config.databaseUrl, max: config.poolSize, onConnectionError: config.onConnectionError });
       store = new SqlEventStore(db, { kind: 'postgres' });
       break;
     case 'esdb':
       if (!config.esdbConnectionString) throw new Error('EVENT_STORE=esdb needs EVENTSTORE_CONNECTION_STRING');
-      db = config.databaseUrl ? new PgDatabase({ url: config.databaseUrl, max: config.poolSize }) : await PgliteDatabase.create({ dataDir: pgliteDir });
+      db = config.databaseUrl ? new PgDatabase({ url: config.databaseUrl, max: config.poolSize, onConnectionError: config.onConnectionError }) : await PgliteDatabase.create({ dataDir: pgliteDir });
       store = new EsdbEventStore({ connectionString: config.esdbConnectionString });
       break;
     default:

@@ -10,6 +10,7 @@ export * from './sql/pg-database';
 export * from './sql/pglite-database';
 export * from './sql/create-sql-database';
 export * from './sql/migrations';
+export * from './sql/db-errors';
 export * from './sql/event-store-schema';
 export * from './sql/sql-event-store';
 export * from './esdb/esdb-event-store';

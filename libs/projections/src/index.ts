@@ -1,5 +1,6 @@
 export * from './projection';
 export * from './checkpoints';
+export * from './failures';
 export * from './runner';
 export * from './rebuild';
 export * from './projections';

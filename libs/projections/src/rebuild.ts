@@ -1,6 +1,7 @@
 import type { EventStore, Position, SqlDatabase, SqlExecutor } from '@app/event-store';
-import { comparePositions, START } from '@app/event-store';
+import { comparePositions, MIGRATIONS_LOCK_KEY, START, withSchemaLock } from '@app/event-store';
 import { CHECKPOINT_DDL, readCheckpoint } from './checkpoints';
+import { FAILURES_DDL, parkedEventIds } from './failures';
 import { type Projection, withPrefix } from './projection';
 
 export const REBUILD_PREFIX = 'rebuild_';
@@ -64,11 +65,18 @@ export async function rebuildProjections(
   options: { batchSize?: number; force?: boolean; swap?: boolean; onProgress?: (p: RebuildProgress) => void } = {},
 ): Promise<RebuildResult> {
   const batchSize = options.batchSize ?? 2000;
-  await db.query(CHECKPOINT_DDL);
-  for (const p of projections) for (const ddl of p.ddl) await db.query(withPrefix(ddl, ''));
-  await dropPrefixed(db, projections, REBUILD_PREFIX);
-  for (const p of projections) for (const ddl of p.ddl) await db.query(withPrefix(ddl, REBUILD_PREFIX));
+  // All DDL under the one migration lock (instances may be starting and creating the live tables meanwhile).
+  await withSchemaLock(db, async (tx) => {
+    await tx.query(CHECKPOINT_DDL);
+    await tx.query(FAILURES_DDL);
+    for (const p of projections) for (const ddl of p.ddl) await tx.query(withPrefix(ddl, ''));
+    await dropPrefixed(tx, projections, REBUILD_PREFIX);
+    for (const p of projections) for (const ddl of p.ddl) await tx.query(withPrefix(ddl, REBUILD_PREFIX));
+  });
 
+  // Events an operator parked are skipped by the rebuild exactly as by the live projector.
+  const parked = new Map<string, Set<string>>();
+  for (const p of projections) parked.set(p.name, await parkedEventIds(db, p.name));
   const t0 = performance.now();
   let position: Position = START;
   let applied = 0;
@@ -79,7 +87,11 @@ export async function rebuildProjections(
       const events = limit ? page.events.filter((e) => comparePositions(e.position, limit) <= 0) : page.events;
       if (events.length === 0) return;
       const run = async (x: SqlExecutor) => {
-        for (const p of projections) await p.apply(x, events, REBUILD_PREFIX);
+        for (const p of projections) {
+          const skip = parked.get(p.name)!;
+          const live = skip.size ? events.filter((e) => !skip.has(e.eventId)) : events;
+          if (live.length) await p.apply(x, live, REBUILD_PREFIX);
+        }
       };
       if (tx) await run(tx);
       else await db.transaction(run);
@@ -108,6 +120,8 @@ export async function rebuildProjections(
   for (let attempt = 1; ; attempt++) {
     const lastAttempt = attempt >= SETTLE_ATTEMPTS || idle >= SETTLE_IDLE_ATTEMPTS;
     const outcome = await db.transaction(async (tx): Promise<RebuildResult | { retry: 'ahead' | 'behind'; target: Position }> => {
+      // The swap below drops and renames tables: serialise it with every other DDL (starting instances).
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATIONS_LOCK_KEY]);
       // Freeze the live read models: the live projector's next write waits for this transaction.
       for (const p of projections) for (const t of p.tables) await tx.query(`LOCK TABLE ${t} IN EXCLUSIVE MODE`);
       await tx.query(`LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE`);

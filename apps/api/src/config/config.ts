@@ -51,6 +51,9 @@ export const configSchema = z
     AUDIT_CHECKPOINT_INTERVAL: isoDuration('AUDIT_CHECKPOINT_INTERVAL', 'PT1M'),
     SHUTDOWN_GRACE: isoDuration('SHUTDOWN_GRACE', 'PT10S'),
     READ_WAIT_MAX: isoDuration('READ_WAIT_MAX', 'PT5S'),
+    IDEMPOTENCY_LEASE: isoDuration('IDEMPOTENCY_LEASE', 'PT5S'),
+    PROJECTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    PROJECTION_LAG_MAX: isoDuration('PROJECTION_LAG_MAX', 'PT30S'),
     RUN_BACKGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     /** A merchant-week closes this long after its end (BUSINESS_TIMEZONE); its figures settle then. */
     WEEK_CLOSE_DELAY: isoDuration('WEEK_CLOSE_DELAY', 'P2D'),

@@ -25,20 +25,32 @@ export class HealthController {
     private readonly projections: ProjectionStatusSource,
   ) {}
 
-  /** Liveness and readiness: the event store, the read-model database and projection lag. 503 when a dependency is down. */
+  /**
+   * Readiness: the event store, the read-model database and the projections. `ok` (200) when all is well;
+   * `unavailable` (503) while a database is unreachable (a fault reports here within one probe and clears as
+   * soon as the pool reconnects); `degraded` (503) while a projection is stalled on an event it cannot apply
+   * or lags more than PROJECTION_LAG_MAX — `problems` names the projection and the event.
+   */
   @Public()
   @Get('health')
   @ApiOkResponse({ description: 'Service status' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const [eventStore, readModels] = await Promise.all([probe(() => this.store.ping()), probe(() => this.db.query('SELECT 1'))]);
-    const projections = await this.projections.status().catch((e) => ({ error: String(e) }));
     const up = eventStore.status === 'up' && readModels.status === 'up';
-    void reply.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    const report = up ? await this.projections.status().catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) })) : null;
+    const problems: string[] = [];
+    if (eventStore.status !== 'up') problems.push(`event store unreachable: ${eventStore.error}`);
+    if (readModels.status !== 'up') problems.push(`read-model database unreachable: ${readModels.error}`);
+    if (report && 'error' in report) problems.push(`projection status unavailable: ${report.error}`);
+    else if (report) problems.push(...report.problems);
+    const status = !up ? 'unavailable' : problems.length ? 'degraded' : 'ok';
+    void reply.status(status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {
-      status: up ? 'ok' : 'unavailable',
+      status,
+      ...(problems.length ? { problems } : {}),
       eventStore: { kind: this.store.kind, ...eventStore },
       readModels: { kind: this.db.kind, ...readModels },
-      projections,
+      projections: report && !('error' in report) ? report.projections : {},
     };
   }
 }

@@ -1,17 +1,19 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { SqlDatabase } from '@app/event-store';
 import { SQL_DB } from '../infra/tokens';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ProblemException, ReplayedResponse, toProblemException } from './problem';
 import type { Actor } from '../auth/auth';
 
-export const IDEMPOTENCY_MIGRATION = `
-CREATE TABLE IF NOT EXISTS idempotency_keys (
+/** Run under the migration lock (applySchema). `owner`: the request currently holding the lease. */
+export const IDEMPOTENCY_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS idempotency_keys (
   scope text NOT NULL,
   key text NOT NULL,
   request_hash text NOT NULL,
@@ -21,26 +23,37 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   created_at timestamptz NOT NULL DEFAULT now(),
   completed_at timestamptz,
   PRIMARY KEY (scope, key)
-)`;
+)`,
+  `ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS owner text`,
+];
 
-
-const LEASE_MS = 30_000;
 const KEY_RE = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * Idempotency-Key on every write (contract: a retry with the same key and body returns the first answer
  * and records nothing new; the same key with a different body is refused with 422).
  * Keys are scoped per caller (role + sub) and kept durably in the SQL database, so a retry after a
- * restart still gets the first answer. A key whose first request is still running answers 409; one whose
- * first request died (lease expired) is run again — command handlers then see the key in the stream's
- * event metadata and do not apply the write twice.
+ * restart still gets the first answer. A key whose first request is still running answers 409 (with
+ * Retry-After); one whose first request died is run again — command handlers then see the key in the
+ * stream's event metadata (and events under a key have key-derived ids), so the write is not applied twice.
+ *
+ * Leases are SHORT (IDEMPOTENCY_LEASE, default 5 s) and renewed by a heartbeat (every third of the lease)
+ * while the request runs, so a long request keeps its key, and a request whose process was killed (or
+ * whose database connection died) frees its key within one lease: the client's retry gets its answer a
+ * few seconds after the service is back, not after a long fixed lease.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('idempotency');
+  private readonly leaseMs: number;
+
   constructor(
     @Inject(SQL_DB) private readonly db: SqlDatabase,
     private readonly reflector: Reflector,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.leaseMs = config.IDEMPOTENCY_LEASE.ms;
+  }
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
@@ -62,7 +75,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private async run(scope: string, key: string, hash: string, successStatus: number, reply: FastifyReply, next: CallHandler, req: FastifyRequest): Promise<unknown> {
-    const claimed = await this.claim(scope, key, hash);
+    const owner = randomUUID();
+    const claimed = await this.claim(scope, key, hash, owner);
     if (!claimed) {
       const { rows } = await this.db.query<{ request_hash: string; status: number | null; response: unknown; expired: boolean }>(
         `SELECT request_hash, status, response, lease_until < now() AS expired FROM idempotency_keys WHERE scope = $1 AND key = $2`,
@@ -77,22 +91,33 @@ export class IdempotencyInterceptor implements NestInterceptor {
         void reply.header('idempotent-replayed', 'true');
         throw new ReplayedResponse(row.status, row.response);
       }
-      if (!row.expired) throw new ProblemException(409, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+      if (!row.expired) {
+        throw new ProblemException(409, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly.').withHeaders({
+          'retry-after': '1',
+        });
+      }
       const taken = await this.db.query(
-        `UPDATE idempotency_keys SET lease_until = now() + ($3 || ' milliseconds')::interval WHERE scope = $1 AND key = $2 AND status IS NULL AND lease_until < now()`,
-        [scope, key, String(LEASE_MS)],
+        `UPDATE idempotency_keys SET lease_until = now() + ($3 || ' milliseconds')::interval, owner = $4
+          WHERE scope = $1 AND key = $2 AND status IS NULL AND lease_until < now()`,
+        [scope, key, String(this.leaseMs), owner],
       );
       if (taken.rowCount === 0) return this.run(scope, key, hash, successStatus, reply, next, req);
     }
+    const heartbeat = this.heartbeat(scope, key, owner);
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      heartbeat.stop();
       await this.complete(scope, key, successStatus, body ?? null);
       return body;
     } catch (e) {
+      heartbeat.stop();
       const problem = toProblemException(e);
       if (problem.status >= 500 || problem.code === 'CONCURRENT_CHANGE') {
-        // Not an answer: let the client retry with the same key.
-        await this.db.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL`, [scope, key]);
+        // Not an answer: let the client retry with the same key. If the database is unreachable this fails
+        // too; the lease then simply runs out (one IDEMPOTENCY_LEASE) — never mask the original error.
+        await this.db
+          .query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL AND owner = $3`, [scope, key, owner])
+          .catch((err) => this.logger.warn({ err, key }, 'could not release the idempotency lease; it expires by itself'));
       } else {
         // Stored exactly as the filter sends it, so the retry gets the first answer byte for byte.
         await this.complete(scope, key, problem.status, { ...problem.toProblem(req.url), requestId: req.id });
@@ -101,11 +126,33 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private async claim(scope: string, key: string, hash: string): Promise<boolean> {
+  /** Renews the lease every third of its length while the request runs (only while we still own it). */
+  private heartbeat(scope: string, key: string, owner: string): { stop(): void } {
+    let stopped = false;
+    const timer = setInterval(() => {
+      if (stopped) return;
+      this.db
+        .query(
+          `UPDATE idempotency_keys SET lease_until = now() + ($3 || ' milliseconds')::interval
+            WHERE scope = $1 AND key = $2 AND status IS NULL AND owner = $4`,
+          [scope, key, String(this.leaseMs), owner],
+        )
+        .catch(() => undefined); // the database is away: the request itself will fail or finish
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    return {
+      stop() {
+        stopped = true;
+        clearInterval(timer);
+      },
+    };
+  }
+
+  private async claim(scope: string, key: string, hash: string, owner: string): Promise<boolean> {
     const r = await this.db.query(
-      `INSERT INTO idempotency_keys (scope, key, request_hash, lease_until) VALUES ($1, $2, $3, now() + ($4 || ' milliseconds')::interval)
+      `INSERT INTO idempotency_keys (scope, key, request_hash, lease_until, owner) VALUES ($1, $2, $3, now() + ($4 || ' milliseconds')::interval, $5)
        ON CONFLICT (scope, key) DO NOTHING`,
-      [scope, key, hash, String(LEASE_MS)],
+      [scope, key, hash, String(this.leaseMs), owner],
     );
     return r.rowCount === 1;
   }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, ValidationError } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ConcurrencyError, DuplicateEventIdError, InvalidPositionError } from '@app/event-store';
+import { ConcurrencyError, DuplicateEventIdError, InvalidPositionError, isTransientDatabaseError } from '@app/event-store';
 
 /** RFC 9457 problem details. `type` is a stable URI per problem kind. */
 export interface Problem {
@@ -36,6 +36,8 @@ export const PROBLEM_BASE = 'https://dispute-service.example/problems/';
 
 /** Throw this anywhere in the HTTP layer to answer with a problem document. */
 export class ProblemException extends Error {
+  /** Extra response headers (e.g. Retry-After), set with withHeaders(). */
+  headers: Record<string, string> = {};
   constructor(
     readonly status: number,
     readonly code: string,
@@ -44,6 +46,10 @@ export class ProblemException extends Error {
   ) {
     super(detail);
     this.name = 'ProblemException';
+  }
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers };
+    return this;
   }
   toProblem(instance?: string): Problem {
     // Extensions never override the RFC 9457 members; a colliding extension (e.g. a domain error's
@@ -120,6 +126,13 @@ export function toProblemException(exception: unknown): ProblemException {
   if (exception instanceof DuplicateEventIdError) {
     return new ProblemException(409, 'DUPLICATE_EVENT', exception.message);
   }
+  if (isTransientDatabaseError(exception)) {
+    // The statement's connection died (terminated backend, restart, fail-over) or none could be opened: the
+    // transaction was rolled back and the pool reconnects. Retrying (with the same Idempotency-Key) is safe.
+    return new ProblemException(503, 'DATABASE_UNAVAILABLE', 'The database is temporarily unavailable; nothing was changed. Retry shortly.').withHeaders({
+      'retry-after': '1',
+    });
+  }
   if (exception instanceof InvalidPositionError) {
     return new ProblemException(400, 'INVALID_POSITION', exception.message, { errors: [{ field: 'position', messages: [exception.message] }] });
   }
@@ -159,11 +172,14 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const problem = toProblemException(exception);
-    if (problem.status >= 500) {
+    if (problem.code === 'DATABASE_UNAVAILABLE') {
+      this.logger.warn({ err: exception, reqId: req?.id }, 'database unavailable: answered 503');
+    } else if (problem.status >= 500) {
       this.logger.error({ err: exception, reqId: req?.id }, 'unhandled error');
     }
     const body = problem.toProblem(req?.url);
     if (req?.id) body.requestId = req.id;
+    for (const [name, value] of Object.entries(problem.headers)) void reply.header(name, value);
     void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(body));
   }
 }

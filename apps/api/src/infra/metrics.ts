@@ -45,6 +45,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly dbConnectionErrors = new Counter({
+    name: 'db_connection_errors_total',
+    help: 'Database connections lost (terminated backend, restart, network), by where they were in use',
+    labelNames: ['where'],
+    registers: [this.registry],
+  });
+  readonly projectionStalled = new Gauge({
+    name: 'projection_stalled',
+    help: '1 while a projection is stopped on an event it could not apply (see npm run cli -- projections status)',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+  readonly projectionParkedEvents = new Gauge({
+    name: 'projection_parked_events',
+    help: 'Events an operator parked (skipped) per projection',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+  readonly projectionApplyFailures = new Counter({
+    name: 'projection_apply_failures_total',
+    help: 'Failed attempts to apply an event, by projection (database faults excluded)',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

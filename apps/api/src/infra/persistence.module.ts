@@ -1,9 +1,10 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import * as path from 'node:path';
-import { createEventStore, EVENT_STORE, type EventStore, type SqlDatabase } from '@app/event-store';
+import { applySchema, createEventStore, EVENT_STORE, type EventStore, type SqlDatabase } from '@app/event-store';
 import type { AppConfig } from '../config/config';
-import { IDEMPOTENCY_MIGRATION } from '../http/idempotency';
+import { IDEMPOTENCY_MIGRATIONS } from '../http/idempotency';
 import { SQL_DB } from './tokens';
+import { Metrics } from './metrics';
 
 /** Closes the store and the database last, after the HTTP server and background workers stopped. */
 @Injectable()
@@ -26,14 +27,20 @@ export class PersistenceModule {
   static forRoot(config: AppConfig): DynamicModule {
     const handles = {
       provide: 'PERSISTENCE_HANDLES',
-      useFactory: async () => {
+      inject: [Metrics],
+      useFactory: async (metrics: Metrics) => {
+        const logger = new Logger('database');
         const { store, db } = await createEventStore({
+          onConnectionError: (err, where) => {
+            metrics.dbConnectionErrors.inc({ where });
+            logger.warn({ err: { message: err.message, code: (err as { code?: string }).code }, where }, 'database connection lost; reconnecting');
+          },
           kind: config.EVENT_STORE,
           dataDir: path.resolve(config.DATA_DIR),
           databaseUrl: config.DATABASE_URL,
           esdbConnectionString: config.EVENTSTORE_CONNECTION_STRING,
         });
-        await db.query(IDEMPOTENCY_MIGRATION);
+        await applySchema(db, IDEMPOTENCY_MIGRATIONS);
         return { store, db };
       },
     };

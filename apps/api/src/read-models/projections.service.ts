@@ -2,14 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { createProjections, ProjectionRunner, type Projection, type ServiceProjections } from '@app/projections';
-import { EVENT_STORE, type EventStore, type Position, type SqlDatabase } from '@app/event-store';
+import { createProjections, listFailures, ProjectionRunner, type Projection, type ProjectionFailure, type ServiceProjections } from '@app/projections';
+import { EVENT_STORE, withSchemaLock, type EventStore, type Position, type SqlDatabase } from '@app/event-store';
 import { MerkleLog, loadSigningKey, type CheckpointSigner } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { SQL_DB } from '../infra/tokens';
 import { Metrics } from '../infra/metrics';
 import { ProjectionStatusSource } from '../health/projection-status';
 import { MerchantWeekSource } from '../disputes/merchant-week';
+
+function failureSummary(f: ProjectionFailure) {
+  return { eventId: f.eventId, eventType: f.eventType, stream: f.stream, revision: f.revision, position: f.position, error: f.error, attempts: f.attempts, since: f.firstFailedAt, status: f.status };
+}
 
 /**
  * Owns the asynchronous projections (read models and the audit Merkle log): creates their tables at start,
@@ -45,15 +49,21 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
       ddl: [],
       apply: (tx, events) => this.merkleLog.appendEvents(tx, events).then(() => undefined),
     };
-    this.runner = new ProjectionRunner(store, db, [...this.read.projections, merkle], {
-      info: (o, m) => this.logger.log({ ...o }, m),
-      warn: (o, m) => this.logger.warn({ ...o }, m),
-      error: (o, m) => this.logger.error({ ...o }, m),
-    });
-    status.register(async () => {
-      const lag = await this.runner.measureLag();
-      return Object.fromEntries(lag.map((s) => [s.name, { position: s.position, leaderHere: s.leader, lagEvents: s.lagEvents, lagSeconds: Math.round(s.lagSeconds * 1000) / 1000 }]));
-    });
+    this.runner = new ProjectionRunner(
+      store,
+      db,
+      [...this.read.projections, merkle],
+      {
+        info: (o, m) => this.logger.log({ ...o }, m),
+        warn: (o, m) => this.logger.warn({ ...o }, m),
+        error: (o, m) => this.logger.error({ ...o }, m),
+      },
+      {
+        maxAttempts: config.PROJECTION_MAX_ATTEMPTS,
+        onApplyFailure: (projection) => this.metrics.projectionApplyFailures.inc({ projection }),
+      },
+    );
+    status.register(() => this.status());
     merchantWeeks.register((merchantId, instant) => this.read.merchantWeekStats(this.db, merchantId, instant, instant));
   }
 
@@ -73,9 +83,44 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     return loadSigningKey(fs.readFileSync(file, 'utf8').trim()).signer;
   }
 
+  /**
+   * What /health reports about the projections: per projection its checkpoint, whether this instance leads it,
+   * lag, the event it is stalled on (from the durable failure table, so every instance reports it) and how
+   * many events were parked; plus `problems`, each naming what makes readiness not ok (a stalled projection,
+   * or lag past PROJECTION_LAG_MAX).
+   */
+  async status(): Promise<{ projections: Record<string, unknown>; problems: string[] }> {
+    const [lag, failures] = await Promise.all([this.runner.measureLag(), listFailures(this.db)]);
+    const maxLagSeconds = this.config.PROJECTION_LAG_MAX.ms / 1000;
+    const problems: string[] = [];
+    const projections: Record<string, unknown> = {};
+    for (const s of lag) {
+      const mine = failures.filter((f) => f.projection === s.name);
+      const stalled = mine.find((f) => f.status === 'stalled' || f.status === 'retrying') ?? null;
+      const parked = mine.filter((f) => f.status === 'parked').length;
+      if (stalled) {
+        problems.push(
+          `projection ${s.name} is stalled at event ${stalled.eventId} (${stalled.eventType}, stream ${stalled.stream} revision ${stalled.revision}, position ${stalled.position}): ${stalled.error}`,
+        );
+      } else if (s.lagSeconds > maxLagSeconds) {
+        problems.push(`projection ${s.name} lags ${Math.round(s.lagSeconds)} s behind the log (more than PROJECTION_LAG_MAX ${this.config.PROJECTION_LAG_MAX.iso})`);
+      }
+      projections[s.name] = {
+        position: s.position,
+        leaderHere: s.leader,
+        lagEvents: s.lagEvents,
+        lagSeconds: Math.round(s.lagSeconds * 1000) / 1000,
+        status: stalled ? 'stalled' : s.lagSeconds > maxLagSeconds ? 'lagging' : 'ok',
+        ...(stalled ? { stalledAt: failureSummary(stalled) } : {}),
+        parkedEvents: parked,
+      };
+    }
+    return { projections, problems };
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.migrate();
-    await this.merkleLog.migrate();
+    await withSchemaLock(this.db, (tx) => this.merkleLog.migrate(tx));
     if (!this.config.RUN_BACKGROUND) return;
     await this.runner.start();
     this.lagTimer = setInterval(() => void this.updateLagMetrics(), 5000);
@@ -97,9 +142,13 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
 
   private async updateLagMetrics() {
     try {
+      const failures = await listFailures(this.db);
       for (const s of await this.runner.measureLag()) {
         this.metrics.projectionLagEvents.set({ projection: s.name }, s.lagEvents);
         this.metrics.projectionLagSeconds.set({ projection: s.name }, s.lagSeconds);
+        const mine = failures.filter((f) => f.projection === s.name);
+        this.metrics.projectionStalled.set({ projection: s.name }, mine.some((f) => f.status === 'stalled' || f.status === 'retrying') ? 1 : 0);
+        this.metrics.projectionParkedEvents.set({ projection: s.name }, mine.filter((f) => f.status === 'parked').length);
       }
     } catch (e) {
       this.logger.warn({ err: e }, 'lag measurement failed');

@@ -78,3 +78,24 @@ export async function runMigrations(db: SqlDatabase, namespace: string, migratio
     return result;
   });
 }
+
+/**
+ * Runs schema statements of any library (read-model tables, the audit log, idempotency records, …) in one
+ * transaction holding the same `schema_migrations` advisory lock as {@link runMigrations}. `CREATE … IF NOT
+ * EXISTS` is not safe against a concurrent identical CREATE (PostgreSQL reports a duplicate `pg_type` or
+ * `pg_class` key), so EVERY DDL statement must run under this lock: then instances starting together on an
+ * empty or old database take turns, and the later ones find everything in place.
+ */
+export async function withSchemaLock<T>(db: SqlDatabase, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [MIGRATIONS_LOCK_KEY]);
+    return fn(tx);
+  });
+}
+
+/** Runs idempotent schema statements (in order) under the migration lock, see {@link withSchemaLock}. */
+export async function applySchema(db: SqlDatabase, statements: readonly string[]): Promise<void> {
+  await withSchemaLock(db, async (tx) => {
+    for (const sql of statements) await tx.query(sql);
+  });
+}

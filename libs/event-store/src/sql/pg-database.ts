@@ -1,5 +1,5 @@
 import { Client, Pool, types as pgTypes, type ClientConfig, type CustomTypesConfig, type PoolConfig, type QueryResult as PgQueryResult } from 'pg';
-import type { QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
+import type { QueryResult, SessionLock, SqlDatabase, SqlExecutor } from './sql-database';
 import { TEXT_PARSERS } from './type-parsers';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -12,14 +12,14 @@ export interface PgDatabaseOptions {
   applicationName?: string;
   /** Extra pg.Pool settings (merged last). */
   pool?: Omit<PoolConfig, 'connectionString' | 'types'>;
+  /** How long to wait for a new connection before failing the statement (default 5000 ms). */
+  connectionTimeoutMs?: number;
+  /** Called when a connection (pooled, checked out, lock session or LISTEN) is lost; for logs and metrics. */
+  onConnectionError?: (err: Error, where: 'pool' | 'client' | 'lock' | 'listen') => void;
 }
 
 /** A session-level advisory lock held on its own connection. */
-export interface HeldLock {
-  release(): Promise<void>;
-  /** False once released or once its connection was lost (then PostgreSQL released it too). */
-  readonly held: boolean;
-}
+export type HeldLock = SessionLock;
 
 const customTypes: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -64,12 +64,35 @@ export class PgDatabase implements SqlDatabase {
     const opts: PgDatabaseOptions = typeof options === 'string' ? { url: options } : options;
     const url = opts.url ?? process.env.DATABASE_URL;
     if (!url) throw new Error('PgDatabase needs a connection string (options.url or DATABASE_URL)');
-    this.clientConfig = { connectionString: url, types: customTypes, application_name: opts.applicationName };
+    this.clientConfig = {
+      connectionString: url,
+      types: customTypes,
+      application_name: opts.applicationName,
+      connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5000,
+      keepAlive: true,
+    };
+    const report = opts.onConnectionError ?? (() => undefined);
+    this.report = (err, where) => {
+      try {
+        report(err, where);
+      } catch {
+        // a reporting failure must not turn a handled fault into a crash
+      }
+    };
     this.pool = new Pool({ ...this.clientConfig, max: opts.max ?? 10, ...opts.pool });
     // An idle pooled client that loses its connection emits 'error' on the pool; without a handler the
     // process would crash. The pool discards that client; the next query opens a new connection.
-    this.pool.on('error', () => undefined);
+    this.pool.on('error', (err) => this.report(err, 'pool'));
+    // A CHECKED-OUT client (e.g. inside a transaction, between two statements) that loses its connection
+    // emits 'error' on itself, where the pool no longer listens: without this handler the process would end
+    // ("Unhandled 'error' event"). The client is then unusable: its next query rejects, the transaction's
+    // ROLLBACK fails and release(err) destroys it, so the pool opens a fresh connection next time.
+    this.pool.on('connect', (client) => {
+      client.on('error', (err) => this.report(err, 'client'));
+    });
   }
+
+  private readonly report: (err: Error, where: 'pool' | 'client' | 'lock' | 'listen') => void;
 
   async query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
     return toResult<T>(await this.pool.query(sql, params as unknown[]));
@@ -110,8 +133,15 @@ export class PgDatabase implements SqlDatabase {
     if (this.closed) throw new Error('PgDatabase is closed');
     const client = new Client(this.clientConfig);
     let held = false;
-    client.on('error', () => {
+    let lost = false;
+    client.on('error', (err) => {
       held = false; // connection lost: the server released the session lock
+      lost = true;
+      this.report(err, 'lock');
+    });
+    client.on('end', () => {
+      held = false;
+      lost = true;
     });
     await client.connect();
     try {
@@ -132,6 +162,21 @@ export class PgDatabase implements SqlDatabase {
       get held() {
         return held && !released;
       },
+      async verify() {
+        if (released || lost || !held) return false;
+        try {
+          // Ask the session itself: a terminated backend fails this query; a live one lists its advisory lock.
+          const r = await client.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()`,
+          );
+          const ok = (r.rows[0]?.n ?? 0) > 0;
+          if (!ok) held = false;
+          return ok && !released;
+        } catch {
+          held = false;
+          return false;
+        }
+      },
       async release() {
         if (released) return;
         released = true;
@@ -150,7 +195,7 @@ export class PgDatabase implements SqlDatabase {
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     if (this.closed) throw new Error('PgDatabase is closed');
-    if (!this.listener) this.listener = new PgListener(this.clientConfig);
+    if (!this.listener) this.listener = new PgListener(this.clientConfig, (err) => this.report(err, 'listen'));
     return this.listener.add(channel, onNotify);
   }
 
@@ -174,7 +219,10 @@ class PgListener {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelayMs = 100;
 
-  constructor(private readonly config: ClientConfig) {}
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly report: (err: Error) => void,
+  ) {}
 
   async add(channel: string, cb: (payload: string) => void): Promise<() => Promise<void>> {
     let set = this.channels.get(channel);
@@ -211,7 +259,10 @@ class PgListener {
         const client = new Client(this.config);
         client.on('notification', (msg) => this.dispatch(msg.channel, msg.payload ?? ''));
         const onDrop = () => this.dropped(client);
-        client.on('error', onDrop);
+        client.on('error', (err) => {
+          this.report(err);
+          onDrop();
+        });
         client.on('end', onDrop);
         try {
           await client.connect();

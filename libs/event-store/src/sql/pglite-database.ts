@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PGlite, PGliteOptions, Results, Transaction } from '@electric-sql/pglite';
-import type { QueryResult, SqlDatabase, SqlExecutor } from './sql-database';
+import type { QueryResult, SessionLock, SqlDatabase, SqlExecutor } from './sql-database';
 import { OID, parseDate, parseInt8, parseTimestampUtc } from './type-parsers';
 
 type PgliteModule = typeof import('@electric-sql/pglite');
@@ -240,7 +240,7 @@ export class PgliteDatabase implements SqlDatabase {
     });
   }
 
-  async tryAcquireLock(key: string): Promise<{ release(): Promise<void>; readonly held: boolean } | null> {
+  async tryAcquireLock(key: string): Promise<SessionLock | null> {
     if (this.closed) throw new Error('PgliteDatabase is closed');
     if (this.locks.has(key)) return null;
     this.locks.add(key);
@@ -250,6 +250,8 @@ export class PgliteDatabase implements SqlDatabase {
       get held() {
         return !released;
       },
+      // One process holds the only connection: the lock lives as long as this object is not released.
+      verify: async () => !released && !this.closed,
       async release() {
         if (released) return;
         released = true;

@@ -13,6 +13,18 @@ export interface SqlExecutor {
   query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
 }
 
+/** A session-level lock (see SqlDatabase.tryAcquireLock). */
+export interface SessionLock {
+  release(): Promise<void>;
+  /** False once released or once its connection was known to be lost (a cached flag: use verify() before acting). */
+  readonly held: boolean;
+  /**
+   * Asks the lock's own session whether it still holds the lock (pg: a query on the lock connection; false when
+   * that connection is gone, since PostgreSQL then released the lock). Leaders call this before each unit of work.
+   */
+  verify(): Promise<boolean>;
+}
+
 export interface SqlDatabase extends SqlExecutor {
   readonly kind: 'pglite' | 'pg';
   /** Runs fn in one transaction (BEGIN … COMMIT, ROLLBACK on throw). */
@@ -22,7 +34,7 @@ export interface SqlDatabase extends SqlExecutor {
    * until release() or until this process dies. Returns null when another holder has it.
    * On PGlite (single process) it is an in-process lock.
    */
-  tryAcquireLock(key: string): Promise<{ release(): Promise<void> } | null>;
+  tryAcquireLock(key: string): Promise<SessionLock | null>;
   /** Subscribe to NOTIFY on a channel (pg: LISTEN on a dedicated connection; PGlite: its listen()). */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
