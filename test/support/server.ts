@@ -55,6 +55,9 @@ const SERVICE_ENV_KEYS = [
   'WEEK_CLOSE_DELAY',
   'SIMULATION_BATCH_SIZE',
   'SIMULATION_BATCH_PAUSE',
+  'IDEMPOTENCY_LEASE',
+  'PROJECTION_MAX_ATTEMPTS',
+  'PROJECTION_LAG_MAX',
 ];
 
 const START_TIMEOUT_MS = 90_000;
@@ -103,6 +106,9 @@ export class TestServer {
   private child: ChildProcess | null = null;
   private logs = '';
   private disposed = false;
+  /** Every exit of the service process: `expected` when the harness caused it (stop, kill). */
+  readonly exits: Array<{ code: number | null; signal: string | null; expected: boolean }> = [];
+  private expectingExit = false;
 
   private constructor(
     readonly store: StoreKind,
@@ -188,8 +194,10 @@ export class TestServer {
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     let exited: { code: number | null; signal: string | null } | null = null;
+    this.expectingExit = false;
     child.once('exit', (code, signal) => {
       exited = { code, signal };
+      this.exits.push({ code, signal, expected: this.expectingExit });
       live.delete(child);
       this.logs += `\n[harness] the service process exited (code ${code}, signal ${signal})\n`;
       if (this.child === child) this.child = null;
@@ -222,6 +230,7 @@ export class TestServer {
     this.child = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    this.expectingExit = true;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await gone;
@@ -234,6 +243,7 @@ export class TestServer {
     this.child = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    this.expectingExit = true;
     child.kill('SIGKILL');
     await gone;
   }
