@@ -82,7 +82,9 @@ describe('ProjectionRunner under faults (PostgreSQL)', () => {
   it('a leader whose lock session dies stops before its next batch; the other takes over, no event applied twice', async () => {
     const a = await instance('runner-a');
     const b = await instance('runner-b');
-    const ra = new ProjectionRunner(a.store, a.db, [recordingProjection('solo', 'a')], quiet, { lockRetryMs: 200 });
+    // a competes for the lock only once (at start), so after losing it, it cannot legitimately lead again
+    // in this test: any event it applies after the kill would be a second leader at work.
+    const ra = new ProjectionRunner(a.store, a.db, [recordingProjection('solo', 'a')], quiet, { lockRetryMs: 3_600_000 });
     const rb = new ProjectionRunner(b.store, b.db, [recordingProjection('solo', 'b')], quiet, { lockRetryMs: 200 });
     closers.push(() => ra.stop(), () => rb.stop());
     await ra.migrate();
