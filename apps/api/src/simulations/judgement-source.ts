@@ -1,15 +1,19 @@
 /**
  * The standing judgements of a simulation, read from the recorded events (es_events of the SQL event stores,
- * embedded and PostgreSQL): for each dispute stream its last `DisputeJudged` event at or before the head
- * position the simulation started at, with the merchant named by the stream's `DisputeOpened`. Pages in
- * global order (transaction id, global position), so the cursor is an event position; the event data comes as
- * JSON text, parsed by the re-judging worker. A lower bound on `decidedAt` keeps judgements that cannot belong
- * to the period out (a judgement's week never starts after its decision).
+ * embedded and PostgreSQL).
+ *
+ * At the start (in the WEEKS phase's transaction) the set is fixed in one set-based statement: for each dispute
+ * stream its last `DisputeJudged` event at or before the head position the simulation started at, decided no
+ * earlier than the period's first week (a judgement's week never starts after its decision), with the merchant
+ * named by the stream's `DisputeOpened` — stored as (seq, event position, dispute, merchant) in `sim_todo`.
+ * The CASES phase then pages through `sim_todo` by `seq` and fetches each event's data (as JSON text, parsed by
+ * the re-judging worker) by the event table's primary key; the cursor is the last `seq` committed. One scan of
+ * the event table per simulation, primary-key lookups after it: plans that do not depend on fresh statistics.
  */
-import { parsePosition, START, type SqlExecutor } from '@app/event-store';
+import { parsePosition, type SqlExecutor } from '@app/event-store';
 
 export interface JudgementRowText {
-  position: string;
+  seq: number;
   disputeId: string;
   merchantId: string;
   /** DisputeJudged.data as JSON text. */
@@ -23,46 +27,57 @@ export interface JudgementQuery {
   merchantId?: string | null;
 }
 
-function where(q: JudgementQuery, params: unknown[]): string {
+export const SIM_TODO_DDL = `
+CREATE TABLE IF NOT EXISTS sim_todo (
+  simulation_id text NOT NULL,
+  seq integer NOT NULL,
+  transaction_id xid8 NOT NULL,
+  global_position bigint NOT NULL,
+  dispute_id text NOT NULL,
+  merchant_id text NOT NULL,
+  PRIMARY KEY (simulation_id, seq)
+);`;
+
+/** Fixes the simulation's judgements in `sim_todo` (replacing any earlier attempt); returns how many. */
+export async function snapshotJudgements(tx: SqlExecutor, simulationId: string, q: JudgementQuery): Promise<number> {
+  await tx.query(`DELETE FROM sim_todo WHERE simulation_id = $1`, [simulationId]);
   const [htx, hgp] = parsePosition(q.head);
-  params.push(htx.toString(), hgp.toString(), q.decidedFrom);
-  const h = `($${params.length - 2}::xid8, $${params.length - 1}::bigint)`;
-  const parts = [
-    `e.event_type = 'DisputeJudged'`,
-    `(e.transaction_id, e.global_position) <= ${h}`,
-    `(e.data->'judgement'->>'decidedAt')::timestamptz >= $${params.length}::timestamptz`,
-    `NOT EXISTS (SELECT 1 FROM es_events n WHERE n.stream_id = e.stream_id AND n.stream_revision > e.stream_revision
-                  AND n.event_type = 'DisputeJudged' AND (n.transaction_id, n.global_position) <= ${h})`,
-  ];
+  const params: unknown[] = [simulationId, htx.toString(), hgp.toString(), q.decidedFrom];
+  let merchant = '';
   if (q.merchantId) {
     params.push(q.merchantId);
-    parts.push(`o.data->>'merchantId' = $${params.length}`);
+    merchant = `AND o.data->>'merchantId' = $${params.length}`;
   }
-  return parts.join(' AND ');
-}
-
-const FROM = `es_events e JOIN es_events o ON o.stream_id = e.stream_id AND o.stream_revision = 0 AND o.event_type = 'DisputeOpened'`;
-
-export async function countJudgements(db: SqlExecutor, q: JudgementQuery): Promise<number> {
-  if (q.head === START) return 0;
-  const params: unknown[] = [];
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${FROM} WHERE ${where(q, params)}`, params);
+  await tx.query(
+    `INSERT INTO sim_todo (simulation_id, seq, transaction_id, global_position, dispute_id, merchant_id)
+     SELECT $1, row_number() OVER (ORDER BY j.transaction_id, j.global_position), j.transaction_id, j.global_position, j.data->>'disputeId', o.data->>'merchantId'
+       FROM (SELECT DISTINCT ON (stream_id) stream_id, transaction_id, global_position, data
+               FROM es_events
+              WHERE event_type = 'DisputeJudged' AND (transaction_id, global_position) <= ($2::xid8, $3::bigint)
+              ORDER BY stream_id, stream_revision DESC) j
+       JOIN es_events o ON o.stream_id = j.stream_id AND o.stream_revision = 0
+      WHERE o.event_type = 'DisputeOpened'
+        AND (j.data->'judgement'->>'decidedAt')::timestamptz >= $4::timestamptz ${merchant}`,
+    params,
+  );
+  const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM sim_todo WHERE simulation_id = $1`, [simulationId]);
   return Number(rows[0]?.n ?? 0);
 }
 
-export async function judgementPage(db: SqlExecutor, q: JudgementQuery, after: string, limit: number): Promise<JudgementRowText[]> {
-  if (q.head === START) return [];
-  const params: unknown[] = [];
-  const w = where(q, params);
-  const [atx, agp] = parsePosition(after);
-  params.push(atx.toString(), agp.toString(), limit);
-  const { rows } = await db.query<{ tx: string; gp: string; dispute_id: string; merchant_id: string; data: string }>(
-    `SELECT e.transaction_id::text AS tx, e.global_position::text AS gp, e.data->>'disputeId' AS dispute_id, o.data->>'merchantId' AS merchant_id, e.data::text AS data
-       FROM ${FROM}
-      WHERE ${w} AND (e.transaction_id, e.global_position) > ($${params.length - 2}::xid8, $${params.length - 1}::bigint)
-      ORDER BY e.transaction_id, e.global_position
-      LIMIT $${params.length}`,
-    params,
+/** The next `limit` judgements after `afterSeq`, with their event data as JSON text. */
+export async function judgementPage(db: SqlExecutor, simulationId: string, afterSeq: number, limit: number): Promise<JudgementRowText[]> {
+  const { rows } = await db.query<{ seq: number; dispute_id: string; merchant_id: string; data: string }>(
+    `SELECT t.seq, t.dispute_id, t.merchant_id, e.data::text AS data
+       FROM sim_todo t JOIN es_events e ON e.transaction_id = t.transaction_id AND e.global_position = t.global_position
+      WHERE t.simulation_id = $1 AND t.seq > $2
+      ORDER BY t.seq
+      LIMIT $3`,
+    [simulationId, afterSeq, limit],
   );
-  return rows.map((r) => ({ position: `${r.tx}/${r.gp}`, disputeId: r.dispute_id, merchantId: r.merchant_id, data: r.data }));
+  return rows.map((r) => ({ seq: Number(r.seq), disputeId: r.dispute_id, merchantId: r.merchant_id, data: r.data }));
+}
+
+/** Drops the simulation's work list (once it is DONE or FAILED). */
+export async function clearJudgements(tx: SqlExecutor, simulationId: string): Promise<void> {
+  await tx.query(`DELETE FROM sim_todo WHERE simulation_id = $1`, [simulationId]);
 }

@@ -3,12 +3,14 @@
  *  - `sim_runs`: one row per simulation: its request, status, phase, progress and the cursor it resumes from;
  *  - `sim_weeks`: the merchant-weeks of a run with their statistics and points (written once, in the WEEKS phase);
  *  - `sim_changes`: the cases whose outcome or points differ, one row per dispute (upserted per batch, so a
- *    batch redone after a crash writes the same rows again).
+ *    batch redone after a crash writes the same rows again);
+ *  - `sim_todo`: a running simulation's judgements to re-judge (see judgement-source.ts), dropped when it ends.
  * A batch's changes and the cursor after it are committed in one transaction: a restart resumes exactly after
  * the last committed batch.
  */
 import type { CaseResult, SimulationTotals, WeekStats } from '@app/domain';
 import { runMigrations, type SqlDatabase, type SqlExecutor } from '@app/event-store';
+import { clearJudgements, SIM_TODO_DDL } from './judgement-source';
 
 export const SIMULATION_MIGRATIONS = [
   {
@@ -60,7 +62,8 @@ CREATE TABLE IF NOT EXISTS sim_changes (
 CREATE INDEX IF NOT EXISTS sim_changes_page_idx ON sim_changes (simulation_id, week, merchant_id, dispute_id);
 `,
   },
-] as const;
+  { id: '002_sim_todo', sql: SIM_TODO_DDL },
+];
 
 export type SimulationStatus = 'RUNNING' | 'DONE' | 'FAILED';
 export type SimulationPhase = 'WEEKS' | 'CASES' | 'DONE';
@@ -153,9 +156,10 @@ export class SimulationStore {
     return rows.map((r) => r.simulation_id);
   }
 
-  /** The WEEKS phase's result, all at once: the merchant-weeks, the judgement count, phase → CASES. */
-  async saveWeeks(id: string, weeksTotal: number, rows: SimWeekRow[], judgementsTotal: number, now: string): Promise<void> {
+  /** The WEEKS phase's result, all at once: the merchant-weeks, the judgements to re-judge (`snapshot`), phase → CASES. */
+  async saveWeeks(id: string, weeksTotal: number, rows: SimWeekRow[], snapshot: (tx: SqlExecutor) => Promise<number>, now: string): Promise<void> {
     await this.db.transaction(async (tx) => {
+      const judgementsTotal = await snapshot(tx);
       await tx.query(`DELETE FROM sim_weeks WHERE simulation_id = $1`, [id]);
       for (let i = 0; i < rows.length; i += 1000) {
         const chunk = rows.slice(i, i + 1000);
@@ -225,11 +229,15 @@ export class SimulationStore {
         JSON.stringify(totals),
         now,
       ]);
+      await clearJudgements(tx, id);
     });
   }
 
   async fail(id: string, error: string, now: string): Promise<void> {
-    await this.db.query(`UPDATE sim_runs SET status = 'FAILED', error = $2, updated_at = $3, finished_at = $3 WHERE simulation_id = $1 AND status = 'RUNNING'`, [id, error.slice(0, 2000), now]);
+    await this.db.transaction(async (tx) => {
+      await tx.query(`UPDATE sim_runs SET status = 'FAILED', error = $2, updated_at = $3, finished_at = $3 WHERE simulation_id = $1 AND status = 'RUNNING'`, [id, error.slice(0, 2000), now]);
+      await clearJudgements(tx, id);
+    });
   }
 
   /** Changed cases in (week, merchantId, disputeId) order after `after`. */

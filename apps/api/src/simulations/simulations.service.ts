@@ -17,7 +17,7 @@ import { SQL_DB } from '../infra/tokens';
 import { ProblemException } from '../http/problem';
 import type { Actor } from '../auth/auth';
 import { ProjectionsService } from '../read-models/projections.service';
-import { countJudgements, judgementPage, type JudgementQuery } from './judgement-source';
+import { judgementPage, snapshotJudgements, type JudgementQuery } from './judgement-source';
 import { createRejudger } from './rejudge-worker';
 import { SimulationStore, type SimulationRun, type SimWeekRow } from './simulation-store';
 import type { StartSimulationDto } from './simulations.dto';
@@ -107,7 +107,7 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
       merchantId: dto.merchantId ?? null,
       asOf: now,
       headPosition: head,
-      cursorPosition: START,
+      cursorPosition: '0',
       requestedBy: { sub: actor.sub, role: actor.role },
       createdAt: now,
     });
@@ -221,10 +221,7 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
 
     if (run.phase === 'WEEKS') {
       const byWeek = new Map(weeks.map((w) => [w.week, w]));
-      const [stats, total] = await Promise.all([
-        periodWeekStats(this.db, weeks, run.merchantId ?? undefined),
-        weeks.length ? countJudgements(this.db, query) : Promise.resolve(0),
-      ]);
+      const stats = await periodWeekStats(this.db, weeks, run.merchantId ?? undefined);
       const rows: SimWeekRow[] = stats.map((s) => {
         const w = byWeek.get(s.week)!;
         const f = weekFigures(inForce, candidate, s);
@@ -248,7 +245,7 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
         };
       });
       if (this.stopping) throw new Error('stopping');
-      await this.store.saveWeeks(id, weeks.length, rows, total, new Date().toISOString());
+      await this.store.saveWeeks(id, weeks.length, rows, (tx) => (weeks.length && run.headPosition !== START ? snapshotJudgements(tx, id, query) : Promise.resolve(0)), new Date().toISOString());
       run = (await this.store.get(id))!;
     }
 
@@ -260,17 +257,16 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
       const batch = this.config.SIMULATION_BATCH_SIZE;
       const pauseMs = this.config.SIMULATION_BATCH_PAUSE?.ms ?? 0;
       try {
-        let cursor = run.cursorPosition;
-        let next = judgementPage(this.db, query, cursor, batch);
+        const cursor = Number(run.cursorPosition);
+        let next = judgementPage(this.db, id, Number.isSafeInteger(cursor) ? cursor : 0, batch);
         for (;;) {
           const rows = await next;
           if (rows.length === 0) break;
-          const after = rows[rows.length - 1].position;
+          const after = rows[rows.length - 1].seq;
           // read the next batch while the worker re-judges this one
-          next = rows.length < batch ? Promise.resolve([]) : judgementPage(this.db, query, after, batch);
+          next = rows.length < batch ? Promise.resolve([]) : judgementPage(this.db, id, after, batch);
           const result = await rejudger.run(rows);
-          await this.store.saveBatch(id, result.changed, after, rows.length, new Date().toISOString());
-          cursor = after;
+          await this.store.saveBatch(id, result.changed, String(after), rows.length, new Date().toISOString());
           if (this.stopping) {
             await next.catch(() => undefined);
             throw new Error('stopping');
