@@ -136,7 +136,8 @@ export class ProjectionRunner {
         this.locks.set(p.name, lock);
         await this.run(p, lock);
       } catch (e) {
-        this.logger.error({ err: e, projection: p.name }, 'projection failed to start; retrying');
+        if (isTransientDatabaseError(e)) this.logger.warn({ err: e, projection: p.name }, 'projection could not start (database fault); retrying');
+        else this.logger.error({ err: e, projection: p.name }, 'projection failed to start; retrying');
         if (!this.subs.has(p.name)) await this.resign(p.name, 'start failed');
       } finally {
         this.starting.delete(p.name);
@@ -254,6 +255,7 @@ export class ProjectionRunner {
         return;
       }
       if (err instanceof LeadershipLostError) this.logger.warn({ projection: p.name }, err.message);
+      else if (isTransientDatabaseError(err)) this.logger.warn({ err, projection: p.name }, 'projection stopped on a database fault; it resumes from its checkpoint');
       else this.logger.error({ err, projection: p.name }, 'projection stopped on an error; it restarts from its checkpoint');
       await this.resign(p.name, errorText(err));
     });

@@ -18,7 +18,8 @@ const TRANSIENT_MESSAGES = [
   /Connection refused/i,
   /the database system is (starting up|shutting down|in recovery mode)/i,
   /server closed the connection unexpectedly/i,
-  /Cannot use a pool after calling end on the pool/i,
+  /is not currently accepting connections/i, // ALTER DATABASE … ALLOW_CONNECTIONS false (maintenance)
+  /Connection terminated due to connection timeout/i,
 ];
 
 export function isTransientDatabaseError(err: unknown, depth = 0): boolean {
