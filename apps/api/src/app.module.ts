@@ -20,6 +20,7 @@ import { DeadlinesController } from './deadlines/deadlines.controller';
 import { AuditController } from './audit/audit.controller';
 import { DelaysModule } from './delays/delays.module';
 import { SimulationsModule } from './simulations/simulations.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { COMMAND_HANDLERS } from './app/commands';
 
 @Module({})
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule, WebhooksModule],
       controllers: [HealthController, MetricsController, OrdersController, DisputesController, ReadModelsController, DeadlinesController, AuditController],
       providers: [
         OrdersService,

@@ -12,8 +12,14 @@ export interface Projection {
   readonly tables: readonly string[];
   /** CREATE TABLE/INDEX statements with `{prefix}` in front of every owned table name (rebuilds use another prefix). */
   readonly ddl: readonly string[];
+  /**
+   * Optional: reads what `apply` needs from outside the transaction (e.g. other streams of the event store,
+   * which on the embedded store cannot be read while its single connection holds the batch's transaction).
+   * The runner passes its result to `apply` as `prepared`.
+   */
+  prepare?(events: readonly RecordedEvent[]): Promise<unknown>;
   /** Applies a batch in global order. `prefix` is '' for live tables, e.g. 'rebuild_' while rebuilding. */
-  apply(tx: SqlExecutor, events: readonly RecordedEvent[], prefix: string): Promise<void>;
+  apply(tx: SqlExecutor, events: readonly RecordedEvent[], prefix: string, prepared?: unknown): Promise<void>;
 }
 
 export function withPrefix(sql: string, prefix: string): string {

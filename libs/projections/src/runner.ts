@@ -191,12 +191,13 @@ export class ProjectionRunner {
     /** One transaction: the (non-parked) events' rows and the checkpoint move from `from` to `to`. */
     const applyBatch = async (events: RecordedEvent[], from: Position, to: Position) => {
       const live = parked.size ? events.filter((e) => !parked.has(e.eventId)) : events;
+      const prepared = p.prepare && live.length ? await p.prepare(live) : undefined;
       await this.db.transaction(async (tx) => {
         // Read models are derived and their checkpoint commits atomically with them: a crash can only lose
         // whole recent batches, which are applied again from the checkpoint. So the batch need not wait for
         // the WAL flush (PostgreSQL: asynchronous commit for this transaction only).
         if (this.db.kind === 'pg') await tx.query('SET LOCAL synchronous_commit = off');
-        if (live.length) await p.apply(tx, live, '');
+        if (live.length) await p.apply(tx, live, '', prepared);
         if (!(await advanceCheckpoint(tx, p.name, from, to, events.length))) throw new CheckpointMovedError(p.name);
       });
       position = to;

@@ -61,6 +61,17 @@ export const configSchema = z
     SIMULATION_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(2000),
     /** What-if simulations: pause between batches (yields to the serving workload; unset: none). */
     SIMULATION_BATCH_PAUSE: isoDuration('SIMULATION_BATCH_PAUSE', 'PT0.001S').optional(),
+    // Webhooks (README: Webhooks): retry schedule, SSRF guard, timeouts, sender partitions.
+    WEBHOOK_RETRY_BASE: isoDuration('WEBHOOK_RETRY_BASE', 'PT5S'),
+    WEBHOOK_RETRY_FOR: isoDuration('WEBHOOK_RETRY_FOR', 'P3D'),
+    WEBHOOK_RETRY_MAX_DELAY: isoDuration('WEBHOOK_RETRY_MAX_DELAY', 'PT6H'),
+    WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    WEBHOOK_CONNECT_TIMEOUT: isoDuration('WEBHOOK_CONNECT_TIMEOUT', 'PT5S'),
+    WEBHOOK_TIMEOUT: isoDuration('WEBHOOK_TIMEOUT', 'PT15S'),
+    WEBHOOK_SECRET_OVERLAP: isoDuration('WEBHOOK_SECRET_OVERLAP', 'PT24H'),
+    WEBHOOK_POLL_INTERVAL: isoDuration('WEBHOOK_POLL_INTERVAL', 'PT1S'),
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    WEBHOOK_PARTITIONS: z.coerce.number().int().min(1).max(64).default(4),
   })
   .superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {
