@@ -3,7 +3,7 @@
  * Benchmarks (see BENCHMARKS.md). Run with `npm run bench` (full) or `npm run bench:quick` (CI smoke: small
  * counts, prints figures, fails only on errors, never on slowness).
  *
- *   node dist/bench/main.js [--quick] [--only=append,http,projections,scale,replay] [--no-write] [--profile]
+ *   node dist/bench/main.js [--quick] [--only=append,http,history,webhooks] [--no-write] [--profile]
  *
  * Every comparison is measured in the same run, alternating between the contenders; figures are medians
  * over rounds and ratios of medians. Results are printed and written into BENCHMARKS.md between the
@@ -21,9 +21,10 @@ import { appendSuite } from './suites/append';
 import { httpSuite } from './suites/http';
 import { historySuite } from './suites/history';
 import { simulationSuite } from './suites/simulation';
+import { webhooksSuite } from './suites/webhooks';
 
 
-const SUITES = ['append', 'http', 'history', 'simulation'] as const;
+const SUITES = ['append', 'http', 'history', 'simulation', 'webhooks'] as const;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -80,6 +81,9 @@ async function main(): Promise<number> {
   );
 
   await run('simulation', () => simulationSuite(report, quick ? { events: Number(values.events ?? 20_000), rounds: 1 } : { events: Number(values.events ?? 1_000_000), rounds: 2 }));
+  await run('webhooks', () =>
+    webhooksSuite(report, quick ? { rounds: 1, lagRate: 25, lagSeconds: 3, satSeconds: 2, connections: 16 } : { rounds: 3, lagRate: 50, lagSeconds: 30, satSeconds: 10, connections: 32 }),
+  );
 
   if (!values['no-write']) {
     const file = path.join(ROOT, 'BENCHMARKS.md');

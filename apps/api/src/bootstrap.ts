@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger } from './infra/logger';
 import { ProblemFilter, validationProblem } from './http/problem';
 import { Metrics } from './infra/metrics';
+import { declarePathParameters } from './http/openapi';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT = 1024 * 1024;
@@ -59,7 +60,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => declarePathParameters(SwaggerModule.createDocument(app, doc)), { jsonDocumentUrl: 'docs-json' });
   await app.init();
   return { app, logger };
 }

@@ -4,7 +4,7 @@
  * (exponential back-off with ±20 % jitter, so that many failing messages do not retry in lock-step).
  * A message is given up when its next attempt would start more than WEBHOOK_RETRY_FOR after its first
  * attempt. With the defaults (PT5S, PT6H, P3D): 5 s, 10 s, 20 s, 40 s, 80 s, 160 s, 5.3 min, 10.7 min,
- * 21 min, 43 min, 1.4 h, 2.8 h, then every 6 h until three days have passed — about 23 attempts.
+ * 21 min, 43 min, 1.4 h, 2.8 h, 5.7 h, then every 6 h until three days have passed — 24 attempts in all.
  */
 export interface RetryPolicy {
   baseMs: number;

@@ -264,7 +264,9 @@ class EndpointLoop {
           [ep.id, r.at.toISOString()],
         );
         const since = rows[0]?.since;
-        if (since && now - Date.parse(since) >= this.settings.retry.retryForMs) {
+        // Failing for the whole period: WEBHOOK_RETRY_FOR since the last success, or a message given up whose
+        // every attempt (its whole retry period) fell into the current failing streak.
+        if (since && (now - Date.parse(since) >= this.settings.retry.retryForMs || (givenUp && Date.parse(since) <= firstAt))) {
           disable = `no delivery succeeded for ${this.settings.retry.retryForIso} (failing since ${since}); last attempt: ${r.error ?? 'failed'}`;
         }
       }

@@ -32,8 +32,13 @@ export class WebhookMessageParam extends WebhookIdParam {
 }
 
 export class PageQuery {
-  @IsOptional() @IsString() @MaxLength(128) @Matches(/^[A-Za-z0-9_]+$/, { message: 'cursor is malformed' }) cursor?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  @Matches(/^[A-Za-z0-9_]+$/, { message: 'cursor is malformed' })
+  cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }
 
 export class WebhookDto {

@@ -1,0 +1,178 @@
+/**
+ * 7. Webhooks: delivery lag from commit to the receiver's 2xx at a steady event rate to a local receiver,
+ * and the cost of deliveries on the command path's throughput (with / without an endpoint, same run).
+ */
+import * as http from 'node:http';
+import { Pool } from 'pg';
+import { PgDatabase, SqlEventStore } from '@app/event-store';
+import { runLoad, targetsFile } from '../lib/load';
+import { createThrowawayDb } from '../lib/pg';
+import type { Report } from '../lib/report';
+import { openCase, writeCases } from '../lib/seed';
+import { PINNING, startService, waitCaughtUp, type Child } from '../lib/service';
+import { fmt, median, ratio, rotate, sleep, summarize } from '../lib/stats';
+import { tokensFor } from './http';
+
+export interface WebhookBenchOptions {
+  rounds: number;
+  /** choice commands per second in the lag run (each records two dispute events) */
+  lagRate: number;
+  lagSeconds: number;
+  satSeconds: number;
+  connections: number;
+}
+
+/** A local receiver: answers 200 at once and records, per webhook-id, the lag since the event was recorded. */
+function startReceiver(): Promise<{ port: number; lags: Map<string, number>; requests: () => number; close: () => Promise<void> }> {
+  const lags = new Map<string, number>();
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      res.statusCode = 200;
+      res.end();
+      const at = Date.now();
+      requests++;
+      const id = String(req.headers['webhook-id']);
+      if (lags.has(id)) return;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { timestamp: string };
+      lags.set(id, at - Date.parse(body.timestamp));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as { port: number }).port,
+        lags,
+        requests: () => requests,
+        close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+      }),
+    ),
+  );
+}
+
+export async function webhooksSuite(report: Report, opts: WebhookBenchOptions): Promise<void> {
+  const section = report.section(
+    'webhooks',
+    '7. Webhook delivery: lag commit → receiver 2xx, and the cost on the command path',
+    `The real service (EVENT_STORE=postgres, NODE_ENV=production, WEBHOOK_ALLOW_PRIVATE=true; ${PINNING}) with one platform endpoint (every case) on a local HTTP receiver in the bench process that answers 200 at once. ` +
+      `Lag: POST /disputes/{id}/choice at a steady ${opts.lagRate} req/s for ${opts.lagSeconds} s (autocannon, fixed rate; each choice records two dispute events, so about ${2 * opts.lagRate} events/s), ` +
+      `lag per message = receiver clock at the 2xx − the event's recordedAt (the database clock on the same machine; recordedAt is taken when the append transaction starts, so the figure includes the append itself). ` +
+      `Every dispute event committed during the run must arrive (counted in es_events). ` +
+      `Cost: ${opts.rounds} round(s) of ${opts.satSeconds} s closed-loop choice commands (${opts.connections} connections), without and with the endpoint, alternating; ` +
+      `before each run the projections and the webhook outbox are drained, so a run measures the commands plus the delivery work they cause while it runs.`,
+  );
+  const db = await createThrowawayDb('webhooks');
+  const admin = new Pool({ connectionString: db.url, max: 2 });
+  const sqlDb = new PgDatabase({ url: db.url, max: 16 });
+  const store = new SqlEventStore(sqlDb, { kind: 'postgres' });
+  const receiver = await startReceiver();
+  let service: Child | null = null;
+  try {
+    await store.init();
+    const tokens = await tokensFor();
+    const targets: { disputeId: string; merchantId: string }[] = [];
+    let seeded = 0;
+    let offset = 0;
+    const ensure = async (n: number) => {
+      if (targets.length - offset >= n) return;
+      const base = seeded;
+      const count = n - (targets.length - offset);
+      seeded += count;
+      await writeCases(store, count, (i) => openCase(base + i, Date.now(), 'wh'), { onCase: (c) => targets.push({ disputeId: c.disputeId!, merchantId: c.merchantId }) });
+    };
+    await ensure(opts.lagRate * opts.lagSeconds + 200);
+    service = await startService('service-webhooks', { databaseUrl: db.url, env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    const svc = service;
+    await waitCaughtUp(admin, 300_000);
+    const api = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(svc.url + path, {
+        method,
+        headers: { authorization: `Bearer ${tokens.platform}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await r.text();
+      if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    };
+    const pending = async () => Number((await admin.query<{ n: string }>(`SELECT count(*)::text AS n FROM webhook_messages WHERE state = 'PENDING'`)).rows[0].n);
+    const drain = async () => {
+      await waitCaughtUp(admin, 300_000);
+      for (let i = 0; i < 600; i++) {
+        const h = (await admin.query<{ p: string }>(`SELECT position AS p FROM projection_checkpoints WHERE name = 'webhooks'`)).rows[0]?.p;
+        const head = (await admin.query<{ p: string }>(`SELECT transaction_id::text || '/' || global_position::text AS p FROM es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`)).rows[0]?.p;
+        if (h === head && (await pending()) === 0) return;
+        await sleep(100);
+      }
+      throw new Error('the webhook outbox did not drain within 60 s');
+    };
+    const choiceRun = async (spec: { duration: number; overallRate?: number; connections: number }, label: string) => {
+      const file = targetsFile('webhooks', targets);
+      const r = await runLoad({ url: svc.url, kind: 'choice', targetsFile: file, offset, tokens, ...spec }, svc);
+      offset += r.used;
+      if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`webhooks ${label}: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}, e.g. ${r.errorSamples.join(' | ')}`);
+      return r;
+    };
+
+    // ---- lag at a steady rate
+    const wh = await api('POST', '/webhooks', { url: `http://127.0.0.1:${receiver.port}/hook` });
+    await drain();
+    const since = (await admin.query<{ t: string }>(`SELECT now()::text AS t`)).rows[0].t;
+    const lagRun = await choiceRun({ duration: opts.lagSeconds, overallRate: opts.lagRate, connections: 16 }, 'lag run');
+    const committed = async () =>
+      Number((await admin.query<{ n: string }>(`SELECT count(*)::text AS n FROM es_events WHERE stream_id LIKE 'dispute-%' AND recorded_at >= $1`, [since])).rows[0].n);
+    const expected = await committed();
+    for (let i = 0; i < 300 && receiver.lags.size < expected; i++) await sleep(100);
+    const lost = expected - receiver.lags.size;
+    if (lost > 0) report.failures.push(`webhooks: ${lost} of ${expected} committed dispute events were not delivered within 30 s after the run`);
+    const ls = summarize([...receiver.lags.values()]);
+    section.targets.push({ name: `delivery lag p99 at ~${Math.round(expected / opts.lagSeconds)} events/s`, value: ls.p99, target: '≤ 1000 ms', met: ls.p99 <= 1000 });
+    section.tables.push({
+      caption: 'Delivery lag (commit → receiver 2xx)',
+      table: {
+        headers: ['commands/s', 'dispute events', 'events/s', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'receiver requests', 'command p99 ms'],
+        rows: [[opts.lagRate, expected, fmt(expected / opts.lagSeconds, 0), receiver.lags.size, fmt(ls.p50, 1), fmt(ls.p99, 1), fmt(ls.max, 1), receiver.requests(), fmt(lagRun.p99, 1)]],
+      },
+    });
+    await api('DELETE', `/webhooks/${wh.webhookId}`);
+    await drain();
+
+    // ---- cost on the command path: without / with an endpoint, alternating
+    const rps: Record<'without endpoint' | 'with endpoint', number[]> = { 'without endpoint': [], 'with endpoint': [] };
+    const p99: Record<string, number[]> = { 'without endpoint': [], 'with endpoint': [] };
+    for (let round = 0; round < opts.rounds; round++) {
+      for (const mode of rotate(['without endpoint', 'with endpoint'] as const, round)) {
+        await ensure(Math.ceil(opts.satSeconds * 1500));
+        const hook = mode === 'with endpoint' ? await api('POST', '/webhooks', { url: `http://127.0.0.1:${receiver.port}/hook` }) : null;
+        await drain();
+        const r = await choiceRun({ duration: opts.satSeconds, connections: opts.connections }, `saturation ${mode}`);
+        rps[mode].push(r.rps);
+        p99[mode].push(r.p99);
+        await drain();
+        if (hook) await api('DELETE', `/webhooks/${hook.webhookId}`);
+      }
+    }
+    const w = median(rps['with endpoint']);
+    const wo = median(rps['without endpoint']);
+    section.tables.push({
+      caption: 'Command throughput (POST /disputes/{id}/choice, closed loop)',
+      table: {
+        headers: ['', 'req/s (median)', 'p99 ms (median)', 'rounds'],
+        rows: [
+          ['without endpoint', fmt(wo, 0), fmt(median(p99['without endpoint']), 1), rps['without endpoint'].map((x) => fmt(x, 0)).join(' / ')],
+          ['with endpoint', fmt(w, 0), fmt(median(p99['with endpoint']), 1), rps['with endpoint'].map((x) => fmt(x, 0)).join(' / ')],
+        ],
+      },
+    });
+    section.notes.push(`With an endpoint the command path keeps ${fmt(100 * ratio(w, wo), 0)} % of its throughput (${fmt(w, 0)} vs ${fmt(wo, 0)} req/s): the fan-out and the sends run in the same process and database as the commands.`);
+  } finally {
+    await service?.stop();
+    await receiver.close();
+    await admin.end().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    await sqlDb.close().catch(() => undefined);
+    await db.drop();
+  }
+}
