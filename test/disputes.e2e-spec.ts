@@ -7,6 +7,7 @@ import { Api, expectProblem, expectStatus, problemFields } from './support/http'
 import { ago, DAY, DOCUMENT_EVIDENCE, EVIDENCE, Fixtures, fromNow, HOUR, iso, MIN, pickup, SEC, uid, waybill } from './support/fixtures';
 import { sleep, STORES, useServers } from './support/server';
 import { as } from './support/tokens';
+import { createDisputeClient } from '@app/client';
 
 jest.setTimeout(30_000);
 
@@ -232,6 +233,27 @@ describe.each(STORES)('disputes (%s store)', (store) => {
       const ok = await fx.choose(id, order.merchantId, { option: 'SHIP_BY_AGREED_DATE', agreedShipBy: fromNow(7 * DAY - MIN), evidence: EVIDENCE });
       expectStatus(ok, 200);
       expect(ok.body.status).toBe('AWAITING_SHIPMENT');
+    });
+  });
+
+  describe('the typed client (libs/client)', () => {
+    it("a merchant reads its case, its options and answers it through the generated client; another merchant's client gets 404", async () => {
+      const { order, id } = await fx.lateDispute();
+      const merchant = createDisputeClient({ baseUrl: fx.server.baseUrl, token: () => as.merchant(order.merchantId) });
+      const got = await merchant.GET('/disputes/{id}', { params: { path: { id } } });
+      expect(got.response.status).toBe(200);
+      expect(got.data).toEqual(expect.objectContaining({ disputeId: id, merchantId: order.merchantId, status: 'AWAITING_MERCHANT' }));
+      const options = await merchant.GET('/disputes/{id}/options', { params: { path: { id } } });
+      expect(options.response.status).toBe(200);
+      expect((options.data as any).options.find((o: any) => o.option === 'OUT_OF_STOCK_REFUND')).toEqual(expect.objectContaining({ available: true }));
+      const bad = await merchant.POST('/disputes/{id}/choice', { params: { path: { id } }, body: { option: 'NOT_AN_OPTION' as any } });
+      expect(bad.response.status).toBe(400);
+      expect((bad.error as any).errors.map((e: any) => e.field)).toEqual(['option']);
+      const chosen = await merchant.POST('/disputes/{id}/choice', { params: { path: { id } }, body: { option: 'OUT_OF_STOCK_REFUND' } });
+      expect(chosen.response.status).toBe(200);
+      expect((chosen.data as any).status).toBe('AWAITING_CONSUMER');
+      const stranger = createDisputeClient({ baseUrl: fx.server.baseUrl, token: () => as.merchant(`${order.merchantId}-x`) });
+      expect((await stranger.GET('/disputes/{id}', { params: { path: { id } } })).response.status).toBe(404);
     });
   });
 
