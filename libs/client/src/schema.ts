@@ -558,6 +558,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a what-if simulation: every judgement and merchant-week of a period re-judged under another rules version (read-only)
+         * @description Every calendar week (BUSINESS_TIMEZONE) overlapping [from, to) is simulated whole (weeks not begun yet are left out). A week’s statistics are taken at its close (end + WEEK_CLOSE_DELAY) or, for a week still open, at the time of the request. Points recorded = the version in force (RULES_VERSION); simulated = `rulesVersion`. Runs in the background; poll GET /simulations/{id}. Nothing the service serves is changed.
+         */
+        post: operations["SimulationsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simulations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A simulation: progress while RUNNING; when DONE, totals and per merchant-week the points recorded vs simulated
+         * @description totals and weeks appear only when status is DONE (never a partial result). FAILED carries `error`.
+         */
+        get: operations["SimulationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simulations/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cases whose outcome or points differ under the simulated version: {items, nextCursor}
+         * @description Items {disputeId, merchantId, week, recorded, simulated, reasons}, ordered by week, merchant, dispute. 409 while the simulation is not DONE.
+         */
+        get: operations["SimulationsController_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/streams/{stream}": {
         parameters: {
             query?: never;
@@ -934,6 +994,29 @@ export interface components {
             message?: string;
             /** @description The new ship date proposed to the consumer (not in the past) */
             promisedShipAt?: string;
+        };
+        StartSimulationDto: {
+            /**
+             * @description Start of the period (inclusive). Every calendar week (BUSINESS_TIMEZONE) overlapping [from, to) is simulated whole
+             * @example 2026-10-05T00:00:00Z
+             */
+            from: string;
+            /**
+             * @description Only this merchant
+             * @example m-1
+             */
+            merchantId?: string;
+            /**
+             * @description The rules version to re-judge the period under (the candidate)
+             * @example v1
+             * @enum {string}
+             */
+            rulesVersion: "v1" | "v2";
+            /**
+             * @description End of the period (exclusive); after `from`
+             * @example 2026-11-30T00:00:00Z
+             */
+            to: string;
         };
         WebhookDto: {
             createdAt: string;
@@ -1841,6 +1924,92 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SimulationsController_start: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe: same key + same body → the first answer (the same simulation) */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartSimulationDto"];
+            };
+        };
+        responses: {
+            /** @description {simulationId, status: "RUNNING"} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SimulationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {simulationId, status, progress, rulesVersion, from, to, merchantId?, totals?, weeks?} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown simulation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SimulationsController_changes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {items, nextCursor?} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown simulation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The simulation is still RUNNING or FAILED */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
