@@ -44,7 +44,11 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
       warn: (o: object, m?: string) => this.logger.warn({ ...o }, m),
       error: (o: object, m?: string) => this.logger.error({ ...o }, m),
     };
-    this.runner = new ProjectionRunner(store, db, [webhookOutboxProjection(store, this.store)], log, { batchSize: 200 });
+    this.runner = new ProjectionRunner(store, db, [webhookOutboxProjection(store, this.store)], log, {
+      batchSize: 200,
+      maxAttempts: config.PROJECTION_MAX_ATTEMPTS,
+      onApplyFailure: (projection) => metrics.projectionApplyFailures.inc({ projection }),
+    });
     const registers = [metrics.registry];
     this.lag = new Histogram({
       name: 'webhook_delivery_lag_seconds',
@@ -91,8 +95,9 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // The fan-out's checkpoint table is created by the webhooks migrations too (under the migration lock).
+    // Both under the migration lock: the webhook tables, and the runner's checkpoint/failure tables.
     await runMigrations(this.db, WEBHOOK_MIGRATION_NAMESPACE, WEBHOOK_MIGRATIONS);
+    await this.runner.migrate();
     if (!this.config.RUN_BACKGROUND) return;
     await this.runner.start();
     await this.sender.start();

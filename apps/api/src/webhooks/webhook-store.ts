@@ -1,5 +1,4 @@
 import type { Migration, SqlDatabase, SqlExecutor } from '@app/event-store';
-import { CHECKPOINT_DDL } from '@app/projections';
 
 /**
  * Durable webhook state, the same SQL on PGlite and PostgreSQL, created under the migration lock
@@ -66,8 +65,6 @@ CREATE TABLE IF NOT EXISTS webhook_attempts (
 CREATE INDEX IF NOT EXISTS webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id DESC);
 `,
   },
-  // The fan-out runs as a projection; its checkpoint lives in the shared checkpoint table.
-  { id: '002-checkpoints', up: (tx) => tx.query(CHECKPOINT_DDL).then(() => undefined) },
 ];
 
 export interface EndpointRow {
