@@ -22,13 +22,14 @@ import { DelaysModule } from './delays/delays.module';
 import { SimulationsModule } from './simulations/simulations.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { COMMAND_HANDLERS } from './app/commands';
+import { ConsoleModule } from './console/console';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule, WebhooksModule],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule, WebhooksModule, ConsoleModule],
       controllers: [HealthController, MetricsController, OrdersController, DisputesController, ReadModelsController, DeadlinesController, AuditController],
       providers: [
         OrdersService,

@@ -10,6 +10,7 @@ import { createRootLogger, PinoNestLogger } from './infra/logger';
 import { ProblemFilter, validationProblem } from './http/problem';
 import { Metrics } from './infra/metrics';
 import { declarePathParameters } from './http/openapi';
+import { registerConsole } from './console/console';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT = 1024 * 1024;
@@ -60,6 +61,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
     .setVersion('1')
     .addBearerAuth()
     .build();
+  await registerConsole(app);
   SwaggerModule.setup('docs', app, () => declarePathParameters(SwaggerModule.createDocument(app, doc)), { jsonDocumentUrl: 'docs-json' });
   await app.init();
   return { app, logger };

@@ -39,6 +39,8 @@ export const configSchema = z
     CONSUMER_RESPONSE_WINDOW: isoDuration('CONSUMER_RESPONSE_WINDOW', 'PT48H'),
     CONTEST_WINDOW: isoDuration('CONTEST_WINDOW', 'PT72H'),
     MAX_AGREED_SHIP_DELAY: isoDuration('MAX_AGREED_SHIP_DELAY', 'P7D'),
+    /** How long a case may wait in the adjudication queue before it is flagged overdue (the console shows the flag). */
+    ADJUDICATION_REVIEW_WINDOW: isoDuration('ADJUDICATION_REVIEW_WINDOW', 'PT24H'),
     UNIFIED_FLOW_ROLLOUT: rollout,
     BUSINESS_TIMEZONE: z
       .string()

@@ -1,4 +1,5 @@
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -25,6 +26,9 @@ class JudgementQuery extends PageQuery {
   @IsOptional() @IsIsoInstant() from?: string;
   @IsOptional() @IsIsoInstant() to?: string;
 }
+class QueueQuery extends PageQuery {
+  @IsOptional() @IsString() @Matches(ID_PATTERN, { message: `merchantId ${ID_MESSAGE}` }) merchantId?: string;
+}
 class ScorecardQuery {
   @IsString() @Matches(/^\d{4}-W\d{2}$/, { message: 'week must look like 2026-W47' }) week!: string;
   @IsOptional() @IsIn(['v1', 'v2']) rulesVersion?: 'v1' | 'v2';
@@ -38,7 +42,10 @@ class WeekQuery {
 @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Read-your-writes: wait (bounded) until the read models applied this position (from a write’s X-Event-Position)' })
 @Controller()
 export class ReadModelsController {
-  constructor(private readonly projections: ProjectionsService) {}
+  constructor(
+    private readonly projections: ProjectionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   private consistent(minPosition: string | undefined, reply: FastifyReply): Promise<void> {
     return awaitMinPosition(minPosition, reply, (p) => this.projections.waitFor(p));
@@ -76,10 +83,16 @@ export class ReadModelsController {
 
   @Get('adjudication/queue')
   @Roles('adjudicator')
-  @ApiOperation({ summary: 'Cases under review, oldest first, with how long each has waited' })
-  async queue(@Query() q: PageQuery, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({ summary: 'Cases under review, oldest first, with how long each has waited and whether it is overdue (ADJUDICATION_REVIEW_WINDOW); filterable by merchant' })
+  async queue(@Query() q: QueueQuery, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.consistent(min, reply);
-    return adjudicationQueue(this.projections.db, { now: new Date().toISOString(), cursor: q.cursor, limit: q.limit });
+    return adjudicationQueue(this.projections.db, {
+      now: new Date().toISOString(),
+      merchantId: q.merchantId,
+      reviewWindowMs: this.config.ADJUDICATION_REVIEW_WINDOW.ms,
+      cursor: q.cursor,
+      limit: q.limit,
+    });
   }
 
   @Get('merchants/:merchantId/scorecard')

@@ -399,6 +399,10 @@ export interface QueueItem {
   /** now − underReviewSince, never negative. */
   waitingMs: number;
   waitingSeconds: number;
+  /** underReviewSince + the review target (`reviewWindowMs`, the API's ADJUDICATION_REVIEW_WINDOW). */
+  reviewDueAt?: string;
+  /** The case has waited past its review target. */
+  overdue: boolean;
   choice?: string;
   defenseOnFile: boolean;
   allowedViolations: Violation[];
@@ -408,6 +412,10 @@ export interface QueueItem {
 
 export interface AdjudicationQueueArgs extends QueryOptions {
   now: string | Date;
+  /** Only this merchant's cases. */
+  merchantId?: string;
+  /** How long a case may wait for an adjudicator before it is flagged overdue (absent: never flagged). */
+  reviewWindowMs?: number;
   cursor?: string;
   limit?: number;
 }
@@ -419,8 +427,8 @@ export async function adjudicationQueue(db: SqlExecutor, args: AdjudicationQueue
     list: 'queue',
     select: `${CASE_COLUMNS}, state->'review' AS review, review_since AS __ts, dispute_id AS __id`,
     from: `${args.prefix ?? ''}dispute_state`,
-    where: [`status = 'UNDER_REVIEW'`, `review_since IS NOT NULL`],
-    params: [],
+    where: [`status = 'UNDER_REVIEW'`, `review_since IS NOT NULL`, ...(args.merchantId !== undefined ? ['merchant_id = $1'] : [])],
+    params: args.merchantId !== undefined ? [args.merchantId] : [],
     tsCol: 'review_since',
     idCol: 'dispute_id',
     order: 'asc',
@@ -441,6 +449,8 @@ export async function adjudicationQueue(db: SqlExecutor, args: AdjudicationQueue
       underReviewSince: since,
       waitingMs,
       waitingSeconds: Math.floor(waitingMs / 1000),
+      overdue: args.reviewWindowMs !== undefined && waitingMs > args.reviewWindowMs,
+      ...(args.reviewWindowMs !== undefined ? { reviewDueAt: new Date(Date.parse(since) + args.reviewWindowMs).toISOString() } : {}),
       defenseOnFile: r.review?.defenseOnFile ?? false,
       allowedViolations: r.review?.allowedViolations ?? [],
       findings: r.review?.findings ?? [],

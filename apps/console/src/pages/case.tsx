@@ -1,0 +1,280 @@
+import { useMemo, useState } from 'preact/hooks';
+import { ApiError, get, post } from '../lib/api';
+import { can, type Session } from '../lib/auth';
+import { fmtTime, t, word } from '../lib/i18n';
+import { href } from '../lib/router';
+import { ErrorBox, Loading, useLoad } from '../components/common';
+import { TimeAxis, type OrderView } from '../components/time-axis';
+import { ChangesTable, diff } from '../components/state-diff';
+import { JudgementCard, type JudgementView } from '../components/judgement';
+import { JudgeForm } from '../components/judge-form';
+
+interface DisputeView {
+  disputeId: string;
+  orderId: string;
+  merchantId: string;
+  status: string;
+  flow: string;
+  openedAt: string;
+  responseDueAt: string;
+  agreedShipBy?: string;
+  choice?: { option: string };
+  judgement?: JudgementView;
+  judgements?: JudgementView[];
+  review?: { reason: string; allowedViolations: string[]; since?: string };
+  revision: number;
+  stream: string;
+}
+
+interface TimelineItem {
+  revision: number;
+  type: string;
+  recordedAt: string;
+  actor: { sub?: string; role?: string } | null;
+  data: unknown;
+  stateAfter: DisputeView;
+}
+
+interface ReplayAnswer {
+  rulesVersion: string;
+  recorded: JudgementView | null;
+  replayed: JudgementView | null;
+  differs: boolean;
+  differences?: string[];
+}
+
+interface CaseData {
+  dispute: DisputeView;
+  timeline: TimelineItem[] | null;
+  order?: OrderView;
+}
+
+async function loadCase(id: string, session: Session, signal: AbortSignal): Promise<CaseData> {
+  const enc = encodeURIComponent(id);
+  const [dispute, timeline] = await Promise.all([
+    get<DisputeView>(`/disputes/${enc}`, { signal }),
+    can.timeline(session.role) ? get<{ items: TimelineItem[] }>(`/disputes/${enc}/timeline`, { signal }).then((r) => r.items) : Promise.resolve(null),
+  ]);
+  const order = await get<OrderView>(`/orders/${encodeURIComponent(dispute.orderId)}`, { signal }).catch((e) => {
+    if (e instanceof ApiError) return undefined;
+    throw e;
+  });
+  return { dispute, timeline, order };
+}
+
+function Replay({ items }: { items: TimelineItem[] }) {
+  const [r, setR] = useState(items.length - 1);
+  const at = Math.min(r, items.length - 1);
+  const cur = items[at];
+  const prev = at > 0 ? items[at - 1] : null;
+  const changes = useMemo(() => (prev ? diff(prev.stateAfter, cur.stateAfter) : []), [prev, cur]);
+  return (
+    <section aria-labelledby="replay-h" class="replay">
+      <h2 id="replay-h">{t('case.replayTitle')}</h2>
+      <label for="revision">{t('case.slider')}</label>
+      <input
+        id="revision"
+        type="range"
+        min={0}
+        max={items.length - 1}
+        step={1}
+        value={at}
+        aria-valuetext={`${at}: ${cur.type}`}
+        onInput={(e) => setR(Number((e.target as HTMLInputElement).value))}
+      />
+      <output for="revision" class="slider-value" data-testid="revision-value">
+        {at} / {items.length - 1} · {cur.type}
+      </output>
+      <div class="state">
+        <article>
+          <header>
+            <strong>{t('case.stateAfter', { r: at, type: cur.type })}</strong>
+          </header>
+          <dl class="facts">
+            <dt>{t('case.status')}</dt>
+            <dd data-testid="state-status" data-status={cur.stateAfter.status}>
+              {word('status', cur.stateAfter.status)}
+            </dd>
+            <dt>{t('case.recordedAt')}</dt>
+            <dd>{fmtTime(cur.recordedAt)}</dd>
+            <dt>{t('case.actor')}</dt>
+            <dd>{cur.actor ? `${cur.actor.sub ?? ''} (${cur.actor.role ?? ''})` : '—'}</dd>
+            {cur.stateAfter.choice && (
+              <>
+                <dt>{t('case.choiceOnFile')}</dt>
+                <dd>{word('option', cur.stateAfter.choice.option)}</dd>
+              </>
+            )}
+            {cur.stateAfter.judgement && (
+              <>
+                <dt>{t('case.judgement')}</dt>
+                <dd>
+                  {word('outcome', cur.stateAfter.judgement.outcome)} · {cur.stateAfter.judgement.rulesVersion} · {cur.stateAfter.judgement.penalty?.points ?? 0}
+                </dd>
+              </>
+            )}
+          </dl>
+        </article>
+        <div data-testid="changes">{prev ? <ChangesTable changes={changes} caption={t('case.changes', { r: at - 1 })} /> : <p>{t('case.changesFirst')}</p>}</div>
+      </div>
+      <h3>{t('case.events')}</h3>
+      <div class="overflow-auto events-table">
+        <table class="striped">
+          <thead>
+            <tr>
+              <th scope="col">{t('case.revision')}</th>
+              <th scope="col">{t('case.type')}</th>
+              <th scope="col">{t('case.recordedAt')}</th>
+              <th scope="col">{t('case.actor')}</th>
+              <th scope="col">{t('case.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((e) => (
+              <tr key={e.revision} class={e.revision === at ? 'selected' : undefined} aria-current={e.revision === at ? 'step' : undefined}>
+                <td>{e.revision}</td>
+                <td>{e.type}</td>
+                <td>{fmtTime(e.recordedAt)}</td>
+                <td>{e.actor ? `${e.actor.sub ?? ''} (${e.actor.role ?? ''})` : '—'}</td>
+                <td>{word('status', e.stateAfter.status)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function Rejudge({ disputeId, recorded }: { disputeId: string; recorded?: JudgementView }) {
+  const [version, setVersion] = useState(recorded?.rulesVersion === 'v1' ? 'v2' : 'v1');
+  const [answer, setAnswer] = useState<ReplayAnswer | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setAnswer(await post<ReplayAnswer>(`/disputes/${encodeURIComponent(disputeId)}/replay`, { rulesVersion: version }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="rejudge-h">
+      <h3 id="rejudge-h">{t('case.rejudge')}</h3>
+      <form onSubmit={run} class="rejudge">
+        <label for="rules-version">{t('case.rulesVersion')}</label>
+        <fieldset role="group">
+          <select id="rules-version" value={version} onChange={(e) => setVersion((e.target as HTMLSelectElement).value)}>
+            <option value="v1">v1</option>
+            <option value="v2">v2</option>
+          </select>
+          <button type="submit" aria-busy={busy ? 'true' : undefined}>
+            {t('case.rejudgeButton')}
+          </button>
+        </fieldset>
+      </form>
+      <ErrorBox error={error} />
+      {answer && (
+        <div data-testid="replay-answer">
+          {answer.differs ? (
+            <div class="differs">
+              <p>
+                <strong>{t('case.differs')}</strong>
+              </p>
+              <ul>
+                {(answer.differences ?? []).map((d) => (
+                  <li key={d}>{d}</li>
+                ))}
+              </ul>
+            </div>
+          ) : (
+            <p>{t('case.same', { v: answer.rulesVersion })}</p>
+          )}
+          <div class="grid">
+            {answer.recorded && <JudgementCard j={answer.recorded} title={t('case.recorded')} />}
+            {answer.replayed && <JudgementCard j={answer.replayed} title={`${t('case.replayed')} (${answer.rulesVersion})`} />}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function CasePage({ session, id }: { session: Session; id: string }) {
+  const data = useLoad((signal) => loadCase(id, session, signal), [id, session.token]);
+  const [judged, setJudged] = useState(false);
+  if (!data.data) {
+    return (
+      <>
+        <h1>{t('case.title', { id })}</h1>
+        <Loading when={data.loading} />
+        <ErrorBox error={data.error} />
+      </>
+    );
+  }
+  const { dispute: d, timeline, order } = data.data;
+  const history = (d.judgements ?? []).filter((j) => j.supersededAt);
+  return (
+    <>
+      <h1>{t('case.title', { id })}</h1>
+      <dl class="facts summary">
+        <dt>{t('case.status')}</dt>
+        <dd data-testid="case-status">{word('status', d.status)}</dd>
+        <dt>{t('case.order')}</dt>
+        <dd>{d.orderId}</dd>
+        <dt>{t('case.merchant')}</dt>
+        <dd>{can.scorecard(session.role) ? <a href={href.merchant(d.merchantId)}>{d.merchantId}</a> : d.merchantId}</dd>
+        <dt>{t('case.flow')}</dt>
+        <dd>{d.flow}</dd>
+        {d.choice && (
+          <>
+            <dt>{t('case.choiceOnFile')}</dt>
+            <dd>{word('option', d.choice.option)}</dd>
+          </>
+        )}
+        {d.review && (
+          <>
+            <dt>{t('case.review')}</dt>
+            <dd>{word('reason', d.review.reason)}</dd>
+          </>
+        )}
+        <dt>{t('case.stream')}</dt>
+        <dd>{can.streams(session.role) ? <a href={href.stream(d.stream)}>{d.stream}</a> : <code>{d.stream}</code>}</dd>
+      </dl>
+      {judged && <p role="status" class="ok">{t('case.judged')}</p>}
+      <section aria-labelledby="facts-h">
+        <h2 id="facts-h">{t('case.facts')}</h2>
+        <TimeAxis order={order} dispute={d} />
+      </section>
+      {timeline && timeline.length > 0 && <Replay items={timeline} />}
+      <section aria-labelledby="judgement-h">
+        <h2 id="judgement-h">{t('case.judgement')}</h2>
+        {d.judgement ? <JudgementCard j={d.judgement} /> : <p>{t('case.noJudgement')}</p>}
+        {history.length > 0 && (
+          <details>
+            <summary>{t('case.history')}</summary>
+            {history.map((j) => (
+              <JudgementCard key={j.decidedAt} j={j} />
+            ))}
+          </details>
+        )}
+        {d.status === 'UNDER_REVIEW' && can.judge(session.role) && (
+          <JudgeForm
+            disputeId={d.disputeId}
+            allowedViolations={d.review?.allowedViolations ?? []}
+            onJudged={() => {
+              setJudged(true);
+              data.reload();
+            }}
+          />
+        )}
+        {d.judgement && can.replay(session.role) && <Rejudge disputeId={d.disputeId} recorded={d.judgement} />}
+      </section>
+    </>
+  );
+}
