@@ -49,12 +49,21 @@ export function onUnauthorized(fn: Listener): () => void {
   return () => unauthorized.delete(fn);
 }
 
+/**
+ * Read-your-writes: the position the console's last write reached (X-Event-Position); later reads send
+ * it as X-Min-Position so the read models (queue, case list, scorecards) already show that write.
+ */
+let lastWritePosition: string | null = null;
+
 export async function request<T>(method: string, path: string, body?: unknown, opts: { token?: string; signal?: AbortSignal } = {}): Promise<T> {
   const token = opts.token ?? loadSession()?.token;
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method === 'GET' && lastWritePosition) headers['x-min-position'] = lastWritePosition;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: opts.signal, credentials: 'omit', cache: 'no-store' });
+  const position = res.headers.get('x-event-position');
+  if (method !== 'GET' && res.ok && position) lastWritePosition = position;
   const text = await res.text();
   let parsed: unknown;
   try {
