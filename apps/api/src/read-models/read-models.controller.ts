@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -83,7 +83,15 @@ export class ReadModelsController {
 
   @Get('adjudication/queue')
   @Roles('adjudicator')
-  @ApiOperation({ summary: 'Cases under review, oldest first, with how long each has waited and whether it is overdue (ADJUDICATION_REVIEW_WINDOW); filterable by merchant' })
+  @ApiOperation({
+    summary: 'Cases under review, oldest first, with how long each has waited and whether it is overdue (ADJUDICATION_REVIEW_WINDOW); filterable by merchant',
+    description:
+      'Each item: disputeId, orderId, merchantId, consumerId, flow, openedAt, reviewReason (DEFENSE, SETTLEMENT_CONTESTED, CONSUMER_NO_RESPONSE, SETTLEMENT_FAILED, APPEAL, …), ' +
+      'underReviewSince, waitingMs, waitingSeconds, reviewDueAt (underReviewSince + ADJUDICATION_REVIEW_WINDOW, default PT24H), overdue (waited past reviewDueAt), choice?, defenseOnFile, allowedViolations, findings, revision.',
+  })
+  @ApiQuery({ name: 'merchantId', required: false, description: "Only this merchant's cases" })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–500 (default 50)' })
   async queue(@Query() q: QueueQuery, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.consistent(min, reply);
     return adjudicationQueue(this.projections.db, {

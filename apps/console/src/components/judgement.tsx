@@ -28,7 +28,7 @@ export function JudgementCard({ j, title }: { j: JudgementView; title?: string }
         <dt>{t('case.points')}</dt>
         <dd data-testid="points">
           {j.penalty ? j.penalty.points : 0}{' '}
-          {j.penalty && <small>({j.penalty.provisional ? t('case.provisional') : t('case.settled')})</small>}
+          {typeof j.penalty?.provisional === 'boolean' && <small>({j.penalty.provisional ? t('case.provisional') : t('case.settled')})</small>}
         </dd>
         {j.penalty?.basis && (
           <>

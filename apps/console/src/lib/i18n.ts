@@ -99,6 +99,7 @@ const en = {
   'case.flow': 'Flow',
   'case.stream': 'Event stream',
   'case.events': 'Events',
+  'case.eventsShown': 'revisions {from}–{to} of {n}',
   'case.revision': 'Revision',
   'case.slider': 'Revision',
   'case.type': 'Event',
@@ -293,6 +294,7 @@ const zh: Record<Key, string> = {
   'case.flow': '流程',
   'case.stream': '事件流',
   'case.events': '事件',
+  'case.eventsShown': '版本 {from}–{to}，共 {n} 个',
   'case.revision': '版本',
   'case.slider': '版本 (Revision)',
   'case.type': '事件',
@@ -424,11 +426,19 @@ export function word(prefix: 'reason' | 'status' | 'outcome' | 'violation' | 'op
   return k in en ? t(k) : value;
 }
 
+const formatters = new Map<Lang, Intl.DateTimeFormat>();
+
+/** An instant as a UTC date and time in the current language (one cached formatter per language: a case page formats thousands). */
 export function fmtTime(iso: string | undefined | null): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }) + ' UTC';
+  let f = formatters.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+    formatters.set(lang, f);
+  }
+  return `${f.format(d)} UTC`;
 }
 
 export function fmtDuration(ms: number): string {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post } from '../lib/api';
 import { can, type Session } from '../lib/auth';
 import { fmtTime, t, word } from '../lib/i18n';
@@ -21,7 +21,7 @@ interface DisputeView {
   choice?: { option: string };
   judgement?: JudgementView;
   judgements?: JudgementView[];
-  review?: { reason: string; allowedViolations: string[]; since?: string };
+  review?: { reason: string; allowedViolations: string[]; since?: string; findings?: { rule: string; detail: string }[] };
   revision: number;
   stream: string;
 }
@@ -51,16 +51,20 @@ interface CaseData {
 
 async function loadCase(id: string, session: Session, signal: AbortSignal): Promise<CaseData> {
   const enc = encodeURIComponent(id);
-  const [dispute, timeline] = await Promise.all([
-    get<DisputeView>(`/disputes/${enc}`, { signal }),
-    can.timeline(session.role) ? get<{ items: TimelineItem[] }>(`/disputes/${enc}/timeline`, { signal }).then((r) => r.items) : Promise.resolve(null),
-  ]);
-  const order = await get<OrderView>(`/orders/${encodeURIComponent(dispute.orderId)}`, { signal }).catch((e) => {
-    if (e instanceof ApiError) return undefined;
-    throw e;
-  });
+  // The dispute, its timeline and (as soon as the dispute names it) the order, all in flight together.
+  const disputeP = get<DisputeView>(`/disputes/${enc}`, { signal });
+  const orderP = disputeP.then((d) =>
+    get<OrderView>(`/orders/${encodeURIComponent(d.orderId)}`, { signal }).catch((e) => {
+      if (e instanceof ApiError) return undefined;
+      throw e;
+    }),
+  );
+  const timelineP = can.timeline(session.role) ? get<{ items: TimelineItem[] }>(`/disputes/${enc}/timeline`, { signal }).then((r) => r.items) : Promise.resolve(null);
+  const [dispute, timeline, order] = await Promise.all([disputeP, timelineP, orderP]);
   return { dispute, timeline, order };
 }
+
+const ROWS = 100;
 
 function Replay({ items }: { items: TimelineItem[] }) {
   const [r, setR] = useState(items.length - 1);
@@ -68,6 +72,44 @@ function Replay({ items }: { items: TimelineItem[] }) {
   const cur = items[at];
   const prev = at > 0 ? items[at - 1] : null;
   const changes = useMemo(() => (prev ? diff(prev.stateAfter, cur.stateAfter) : []), [prev, cur]);
+  // The events table shows ROWS events at a time, the page holding the slider's revision; the rows are
+  // built once per page, so moving the slider re-renders only the state panel and marks the selected
+  // row directly (a 1,000-event case stays responsive).
+  const [view, setView] = useState(Math.floor(at / ROWS));
+  useEffect(() => setView(Math.floor(at / ROWS)), [at]);
+  const pages = Math.ceil(items.length / ROWS);
+  const rows = useMemo(
+    () =>
+      items.slice(view * ROWS, view * ROWS + ROWS).map((e) => (
+        <tr key={e.revision} data-revision={e.revision}>
+          <td>{e.revision}</td>
+          <td>{e.type}</td>
+          <td>{fmtTime(e.recordedAt)}</td>
+          <td>{e.actor ? `${e.actor.sub ?? ''} (${e.actor.role ?? ''})` : '—'}</td>
+          <td>{word('status', e.stateAfter.status)}</td>
+        </tr>
+      )),
+    [items, view],
+  );
+  const body = useRef<HTMLTableSectionElement>(null);
+  // For the benchmark (bench/console-case.ts): when the events first stood on the page, and when the
+  // slider's move to the last revision was shown.
+  useEffect(() => {
+    performance.mark('console:case-rendered', { detail: { events: items.length } });
+  }, [items]);
+  useEffect(() => {
+    if (at === items.length - 1 && at > 0) performance.mark('console:revision-shown', { detail: { revision: at } });
+  }, [at]);
+  useEffect(() => {
+    const tr = body.current?.children[at - view * ROWS] as HTMLElement | undefined;
+    if (!tr) return;
+    tr.classList.add('selected');
+    tr.setAttribute('aria-current', 'step');
+    return () => {
+      tr.classList.remove('selected');
+      tr.removeAttribute('aria-current');
+    };
+  }, [at, rows]);
   return (
     <section aria-labelledby="replay-h" class="replay">
       <h2 id="replay-h">{t('case.replayTitle')}</h2>
@@ -118,6 +160,17 @@ function Replay({ items }: { items: TimelineItem[] }) {
         <div data-testid="changes">{prev ? <ChangesTable changes={changes} caption={t('case.changes', { r: at - 1 })} /> : <p>{t('case.changesFirst')}</p>}</div>
       </div>
       <h3>{t('case.events')}</h3>
+      {pages > 1 && (
+        <nav class="pager" aria-label={t('case.events')}>
+          <button type="button" class="secondary" disabled={view === 0} onClick={() => setView(view - 1)}>
+            {t('common.previous')}
+          </button>
+          <span>{t('case.eventsShown', { from: view * ROWS, to: Math.min(items.length, view * ROWS + ROWS) - 1, n: items.length })}</span>
+          <button type="button" class="secondary" disabled={view >= pages - 1} onClick={() => setView(view + 1)}>
+            {t('common.next')}
+          </button>
+        </nav>
+      )}
       <div class="overflow-auto events-table">
         <table class="striped">
           <thead>
@@ -129,17 +182,7 @@ function Replay({ items }: { items: TimelineItem[] }) {
               <th scope="col">{t('case.status')}</th>
             </tr>
           </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.revision} class={e.revision === at ? 'selected' : undefined} aria-current={e.revision === at ? 'step' : undefined}>
-                <td>{e.revision}</td>
-                <td>{e.type}</td>
-                <td>{fmtTime(e.recordedAt)}</td>
-                <td>{e.actor ? `${e.actor.sub ?? ''} (${e.actor.role ?? ''})` : '—'}</td>
-                <td>{word('status', e.stateAfter.status)}</td>
-              </tr>
-            ))}
-          </tbody>
+          <tbody ref={body}>{rows}</tbody>
         </table>
       </div>
     </section>
@@ -240,7 +283,18 @@ export function CasePage({ session, id }: { session: Session; id: string }) {
         {d.review && (
           <>
             <dt>{t('case.review')}</dt>
-            <dd>{word('reason', d.review.reason)}</dd>
+            <dd>
+              {word('reason', d.review.reason)}
+              {(d.review.findings ?? []).length > 0 && (
+                <ul class="findings">
+                  {d.review.findings!.map((f, i) => (
+                    <li key={i}>
+                      <code>{f.rule}</code> {f.detail}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </dd>
           </>
         )}
         <dt>{t('case.stream')}</dt>
@@ -251,7 +305,7 @@ export function CasePage({ session, id }: { session: Session; id: string }) {
         <h2 id="facts-h">{t('case.facts')}</h2>
         <TimeAxis order={order} dispute={d} />
       </section>
-      {timeline && timeline.length > 0 && <Replay items={timeline} />}
+      {timeline && timeline.length > 0 && <Replay key={timeline.length} items={timeline} />}
       <section aria-labelledby="judgement-h">
         <h2 id="judgement-h">{t('case.judgement')}</h2>
         {d.judgement ? <JudgementCard j={d.judgement} /> : <p>{t('case.noJudgement')}</p>}
