@@ -19,5 +19,7 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 600,
+    // Plugin timing notes are noise on a loaded CI machine.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
 });
