@@ -8,12 +8,12 @@ import { Home } from './pages/home';
 import { QueuePage } from './pages/queue';
 import { CasePage } from './pages/case';
 import { lazyPage } from './components/lazy';
-import { SimulationsPage } from './pages/simulations';
 
 // Pages with heavy libraries load on first use: Chart.js for the merchant page, @noble for the streams.
 const MerchantPage = lazyPage(() => import('./pages/merchant').then((m) => m.MerchantPage));
 const StreamPage = lazyPage(() => import('./pages/stream').then((m) => m.StreamPage));
 const EventsPage = lazyPage(() => import('./pages/events').then((m) => m.EventsPage));
+const SimulationsPage = lazyPage(() => import('./pages/simulations').then((m) => m.SimulationsPage));
 
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);

@@ -69,6 +69,5 @@ export const can = {
   compare: (r: Role) => r === 'platform' || r === 'adjudicator' || r === 'auditor',
   scorecard: (r: Role) => r !== 'consumer',
   judgements: (r: Role) => r !== 'consumer',
-  // Shown once the what-if simulations API is part of the service (see README).
-  simulations: (_r: Role) => false,
+  simulations: (r: Role) => r === 'adjudicator' || r === 'platform',
 };

@@ -196,7 +196,7 @@ const en = {
   'sim.pointsRecorded': 'Points recorded',
   'sim.pointsSimulated': 'Points simulated',
   'sim.moved': 'Points moved per week',
-  'sim.unavailable': 'Simulations are not available on this service.',
+  'sim.casesChanged': 'Cases changed',
 };
 
 export type Key = keyof typeof en;
@@ -391,7 +391,7 @@ const zh: Record<Key, string> = {
   'sim.pointsRecorded': '已记录积分',
   'sim.pointsSimulated': '模拟积分',
   'sim.moved': '每周积分变化',
-  'sim.unavailable': '本服务不提供模拟功能。',
+  'sim.casesChanged': '结果变化的案件',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, zh };
