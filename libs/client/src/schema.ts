@@ -10,7 +10,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases under review, oldest first, with how long each has waited */
+        /**
+         * Cases under review, oldest first, with how long each has waited and whether it is overdue (ADJUDICATION_REVIEW_WINDOW); filterable by merchant
+         * @description Each item: disputeId, orderId, merchantId, consumerId, flow, openedAt, reviewReason (DEFENSE, SETTLEMENT_CONTESTED, CONSUMER_NO_RESPONSE, SETTLEMENT_FAILED, APPEAL, …), underReviewSince, waitingMs, waitingSeconds, reviewDueAt (underReviewSince + ADJUDICATION_REVIEW_WINDOW, default PT24H), overdue (waited past reviewDueAt), choice?, defenseOnFile, allowedViolations, findings, revision.
+         */
         get: operations["ReadModelsController_queue"];
         put?: never;
         post?: never;
@@ -1076,7 +1079,14 @@ export type $defs = Record<string, never>;
 export interface operations {
     ReadModelsController_queue: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: unknown;
+                /** @description 1–500 (default 50) */
+                limit?: unknown;
+                /** @description Only this merchant's cases */
+                merchantId?: unknown;
+            };
             header?: {
                 /** @description Read-your-writes: wait (bounded) until the read models applied this position (from a write’s X-Event-Position) */
                 "X-Min-Position"?: string;
