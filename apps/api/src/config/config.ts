@@ -72,7 +72,7 @@ export const configSchema = z
     WEBHOOK_TIMEOUT: isoDuration('WEBHOOK_TIMEOUT', 'PT15S'),
     WEBHOOK_SECRET_OVERLAP: isoDuration('WEBHOOK_SECRET_OVERLAP', 'PT24H'),
     WEBHOOK_POLL_INTERVAL: isoDuration('WEBHOOK_POLL_INTERVAL', 'PT1S'),
-    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
     WEBHOOK_PARTITIONS: z.coerce.number().int().min(1).max(64).default(4),
   })
   .superRefine((c, ctx) => {

@@ -48,7 +48,7 @@ export function webhookOutboxProjection(store: EventStore, webhooks: WebhookStor
       if (relevant.length === 0 || (await webhooks.enabledEndpoints(webhooks.db)).length === 0) return histories;
       const upTo = new Map<string, number>();
       for (const e of relevant) upTo.set(e.stream, Math.max(upTo.get(e.stream) ?? 0, e.revision));
-      for (const [stream, revision] of upTo) histories.set(stream, await store.readStream(stream, { maxCount: revision + 1 }));
+      await Promise.all([...upTo].map(async ([stream, revision]) => histories.set(stream, await store.readStream(stream, { maxCount: revision + 1 }))));
       return histories;
     },
     async apply(tx: SqlExecutor, events: readonly RecordedEvent[], _prefix: string, prepared?: unknown) {
