@@ -1,5 +1,5 @@
 /**
- * 7. Webhooks: delivery lag from commit to the receiver's 2xx at a steady event rate to a local receiver,
+ * 8. Webhooks: delivery lag from commit to the receiver's 2xx at a steady event rate to a local receiver,
  * and the cost of deliveries on the command path's throughput (with / without an endpoint, same run).
  */
 import * as http from 'node:http';
@@ -56,7 +56,7 @@ function startReceiver(): Promise<{ port: number; lags: Map<string, number>; req
 export async function webhooksSuite(report: Report, opts: WebhookBenchOptions): Promise<void> {
   const section = report.section(
     'webhooks',
-    '7. Webhook delivery: lag commit → receiver 2xx, and the cost on the command path',
+    '8. Webhook delivery: lag commit → receiver 2xx, and the cost on the command path',
     `The real service (EVENT_STORE=postgres, NODE_ENV=production, WEBHOOK_ALLOW_PRIVATE=true; ${PINNING}) with one platform endpoint (every case) on a local HTTP receiver in the bench process that answers 200 at once. ` +
       `Lag: POST /disputes/{id}/choice at a steady ${opts.lagRate} req/s for ${opts.lagSeconds} s (autocannon, fixed rate; each choice records two dispute events, so about ${2 * opts.lagRate} events/s), ` +
       `lag per message = receiver clock at the 2xx − the event's recordedAt (the database clock on the same machine; recordedAt is taken when the append transaction starts, so the figure includes the append itself). ` +
@@ -124,9 +124,14 @@ export async function webhooksSuite(report: Report, opts: WebhookBenchOptions): 
     const committed = async () =>
       Number((await admin.query<{ n: string }>(`SELECT count(*)::text AS n FROM es_events WHERE stream_id LIKE 'dispute-%' AND recorded_at >= $1`, [since])).rows[0].n);
     const expected = await committed();
-    for (let i = 0; i < 300 && receiver.lags.size < expected; i++) await sleep(100);
+    const runEnd = Date.now();
+    const deliveredAtEnd = receiver.lags.size;
+    // Slowness is a figure, not a failure: wait (bounded generously) until every committed event arrived.
+    for (let i = 0; i < 6000 && receiver.lags.size < expected; i++) await sleep(100);
+    const catchUpSeconds = (Date.now() - runEnd) / 1000;
     const lost = expected - receiver.lags.size;
-    if (lost > 0) report.failures.push(`webhooks: ${lost} of ${expected} committed dispute events were not delivered within 30 s after the run`);
+    if (lost > 0) report.failures.push(`webhooks: ${lost} of ${expected} committed dispute events were not delivered within 600 s after the run`);
+    section.notes.push(`When the lag run ended ${deliveredAtEnd} of ${expected} messages had arrived; the rest arrived within ${fmt(catchUpSeconds, 1)} s after it (nothing lost).`);
     const ls = summarize([...receiver.lags.values()]);
     section.targets.push({ name: `delivery lag p99 at ~${Math.round(expected / opts.lagSeconds)} events/s`, value: ls.p99, target: '≤ 1000 ms', met: ls.p99 <= 1000 });
     section.tables.push({
