@@ -7,6 +7,8 @@
  *  - every acknowledged write is in the event streams exactly once (and nothing was written twice at all);
  *  - every touched stream verifies (hash chain + Merkle log) and `cli verify` passes for the whole log;
  *  - the read models converged (order_shipping and dispute_state at each stream's head, no lag, /health ok);
+ *  - the deadline scheduler and the checkpointer resumed: every case opened under load was judged by its
+ *    response deadline exactly once, and the latest signed checkpoint covers the whole log;
  *  - every 503 seen was problem+json with Retry-After.
  * Plus: a retry of a write whose instance was killed mid-request gets its answer within a few seconds.
  */
@@ -22,7 +24,9 @@ import { ago, DAY } from './support/fixtures';
 
 jest.setTimeout(240_000);
 
-const SETTINGS = { IDEMPOTENCY_LEASE: 'PT3S', DEADLINE_POLL_INTERVAL: 'PT1S', READ_WAIT_MAX: 'PT2S' };
+// Short response window: the deadline scheduler fires (and judges) the cases opened under load while the faults
+// go on; a 1 s checkpoint interval keeps the Merkle checkpointer busy too.
+const SETTINGS = { IDEMPOTENCY_LEASE: 'PT3S', DEADLINE_POLL_INTERVAL: 'PT1S', READ_WAIT_MAX: 'PT2S', RESPONSE_WINDOW: 'PT8S', AUDIT_CHECKPOINT_INTERVAL: 'PT1S' };
 /** Upper bound of the load; it ends 3 s after the last fault. */
 const LOAD_MS = 90_000;
 const WORKERS = 6;
@@ -264,6 +268,38 @@ describe('faults: SIGKILL and terminated database connections under a write load
       if (s.startsWith('order-')) expect({ s, revision: shippingRev.get(s) }).toEqual({ s, revision: events[events.length - 1].revision });
       else expect({ s, projected: caseIds.has(s.slice('dispute-'.length)) }).toEqual({ s, projected: true });
     }
+    // 6. The scheduler resumed: every case fired its response deadline and was judged, exactly once.
+    const disputeStreams = streams.filter((s) => s.startsWith('dispute-'));
+    expect(disputeStreams.length).toBeGreaterThan(5);
+    await until(
+      'every case judged by its deadline',
+      async () => {
+        const { rows } = await pgAdmin(dbUrl, (c) =>
+          c.query<{ n: number }>(`SELECT count(DISTINCT stream_id)::int AS n FROM es_events WHERE event_type = 'DisputeJudged' AND stream_id = ANY($1)`, [disputeStreams]),
+        );
+        return rows[0].n === disputeStreams.length;
+      },
+      60_000,
+    );
+    const { rows: fired } = await pgAdmin(dbUrl, (c) =>
+      c.query<{ stream_id: string; fired: number; judged: number }>(
+        `SELECT stream_id, count(*) FILTER (WHERE event_type = 'DeadlineFired')::int AS fired, count(*) FILTER (WHERE event_type = 'DisputeJudged')::int AS judged
+           FROM es_events WHERE stream_id = ANY($1) GROUP BY 1`,
+        [disputeStreams],
+      ),
+    );
+    expect(fired.filter((r) => r.fired !== 1 || r.judged !== 1)).toEqual([]);
+    // 7. The checkpointer resumed: a signed checkpoint covers the whole log (all events, judgements included).
+    await until(
+      'a checkpoint of the whole log',
+      async () => {
+        const { rows } = await pgAdmin(dbUrl, (c) => c.query<{ n: number }>(`SELECT count(*)::int AS n FROM es_events`));
+        const cp = await api.get('/audit/checkpoint', auditor);
+        return cp.status === 200 && cp.body.size === rows[0].n;
+      },
+      30_000,
+    );
+
     const health = await new Api(b).get('/health');
     for (const [name, p] of Object.entries(health.body.projections as Record<string, { lagEvents: number; status: string }>)) {
       expect({ name, lag: p.lagEvents, status: p.status }).toEqual({ name, lag: 0, status: 'ok' });
