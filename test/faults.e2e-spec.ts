@@ -48,8 +48,18 @@ interface Stats {
 }
 
 async function pgAdmin<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await c.connect();
+  let c = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  // The test's own admin connection may meet a full server (shared CI PostgreSQL): wait for a slot.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await c.connect();
+      break;
+    } catch (e) {
+      if (attempt >= 20 || (e as { code?: string }).code !== '53300') throw e;
+      await sleep(500);
+      c = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    }
+  }
   try {
     return await fn(c);
   } finally {
