@@ -10,6 +10,7 @@ export async function openStore(): Promise<{ config: AppConfig; handles: EventSt
     dataDir: path.resolve(config.DATA_DIR),
     databaseUrl: config.DATABASE_URL,
     esdbConnectionString: config.EVENTSTORE_CONNECTION_STRING,
+    embeddedFsync: config.EMBEDDED_FSYNC,
   });
   return { config, handles };
 }

@@ -4,14 +4,16 @@ import * as barrel from './index';
 
 describe('eventStoreConfigFromEnv', () => {
   it('reads EVENT_STORE, DATA_DIR, DATABASE_URL, EVENTSTORE_CONNECTION_STRING with defaults', () => {
-    expect(eventStoreConfigFromEnv({})).toEqual({ kind: 'embedded', dataDir: expect.stringMatching(/data$/), databaseUrl: undefined, esdbConnectionString: undefined });
-    expect(eventStoreConfigFromEnv({ EVENT_STORE: 'Postgres', DATABASE_URL: 'postgres://x/y', DATA_DIR: '/tmp/d' })).toEqual({
+    expect(eventStoreConfigFromEnv({})).toEqual({ kind: 'embedded', dataDir: expect.stringMatching(/data$/), databaseUrl: undefined, esdbConnectionString: undefined, embeddedFsync: true });
+    expect(eventStoreConfigFromEnv({ EVENT_STORE: 'Postgres', DATABASE_URL: 'postgres://x/y', DATA_DIR: '/tmp/d', EMBEDDED_FSYNC: 'false' })).toEqual({
       kind: 'postgres',
       dataDir: '/tmp/d',
       databaseUrl: 'postgres://x/y',
       esdbConnectionString: undefined,
+      embeddedFsync: false,
     });
     expect(() => eventStoreConfigFromEnv({ EVENT_STORE: 'mongo' })).toThrow(/EVENT_STORE/);
+    expect(() => eventStoreConfigFromEnv({ EMBEDDED_FSYNC: 'maybe' })).toThrow(/EMBEDDED_FSYNC/);
   });
 
   it('refuses incomplete configurations', async () => {

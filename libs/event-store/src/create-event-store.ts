@@ -24,6 +24,11 @@ export interface EventStoreConfig {
   poolSize?: number;
   /** pg: called when a connection is lost (for logs/metrics); the pool reconnects by itself. */
   onConnectionError?: (err: Error, where: 'pool' | 'client' | 'lock' | 'listen') => void;
+  /**
+   * EMBEDDED_FSYNC: PGlite (embedded, and esdb's embedded read models) flushes every commit to disk before
+   * acknowledging it. Default true; false trades power-cut durability for write latency (see BENCHMARKS.md).
+   */
+  embeddedFsync?: boolean;
 }
 
 export interface EventStoreHandles {
@@ -34,7 +39,15 @@ export interface EventStoreHandles {
   close(): Promise<void>;
 }
 
-/** Reads EVENT_STORE, DATA_DIR (default ./data), DATABASE_URL, EVENTSTORE_CONNECTION_STRING. */
+function parseBool(name: string, v: string | undefined, def: boolean): boolean {
+  if (v === undefined || v === '') return def;
+  const t = v.trim().toLowerCase();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  throw new Error(`${name} must be true or false (got "${v}")`);
+}
+
+/** Reads EVENT_STORE, DATA_DIR (default ./data), DATABASE_URL, EVENTSTORE_CONNECTION_STRING, EMBEDDED_FSYNC (default true). */
 export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EventStoreConfig {
   const kind = (env.EVENT_STORE ?? 'embedded').trim().toLowerCase();
   if (kind !== 'embedded' && kind !== 'postgres' && kind !== 'esdb') {
@@ -45,6 +58,7 @@ export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): E
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     esdbConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
+    embeddedFsync: parseBool('EMBEDDED_FSYNC', env.EMBEDDED_FSYNC, true),
   };
 }
 
@@ -62,7 +76,7 @@ export async function createEventStore(config: EventStoreConfig = eventStoreConf
   let store: EventStore;
   switch (kind) {
     case 'embedded':
-      db = await PgliteDatabase.create({ dataDir: pgliteDir });
+      db = await PgliteDatabase.create({ dataDir: pgliteDir, fsync: config.embeddedFsync !== false });
       store = new SqlEventStore(db, { kind: 'embedded' });
       break;
     case 'postgres':
@@ -72,7 +86,7 @@ export async function createEventStore(config: EventStoreConfig = eventStoreConf
       break;
     case 'esdb':
       if (!config.esdbConnectionString) throw new Error('EVENT_STORE=esdb needs EVENTSTORE_CONNECTION_STRING');
-      db = config.databaseUrl ? new PgDatabase({ url: config.databaseUrl, max: config.poolSize, onConnectionError: config.onConnectionError }) : await PgliteDatabase.create({ dataDir: pgliteDir });
+      db = config.databaseUrl ? new PgDatabase({ url: config.databaseUrl, max: config.poolSize, onConnectionError: config.onConnectionError }) : await PgliteDatabase.create({ dataDir: pgliteDir, fsync: config.embeddedFsync !== false });
       store = new EsdbEventStore({ connectionString: config.esdbConnectionString });
       break;
     default:

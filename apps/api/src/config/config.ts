@@ -74,6 +74,7 @@ export const configSchema = z
     WEBHOOK_POLL_INTERVAL: isoDuration('WEBHOOK_POLL_INTERVAL', 'PT1S'),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
     WEBHOOK_PARTITIONS: z.coerce.number().int().min(1).max(64).default(4),
+    EMBEDDED_FSYNC: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   })
   .superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {

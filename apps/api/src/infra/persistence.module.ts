@@ -39,6 +39,7 @@ export class PersistenceModule {
           dataDir: path.resolve(config.DATA_DIR),
           databaseUrl: config.DATABASE_URL,
           esdbConnectionString: config.EVENTSTORE_CONNECTION_STRING,
+          embeddedFsync: config.EMBEDDED_FSYNC,
         });
         await applySchema(db, IDEMPOTENCY_MIGRATIONS);
         return { store, db };

@@ -6,7 +6,24 @@ import type { QueryResult, SessionLock, SqlDatabase, SqlExecutor } from './sql-d
 import { OID, parseDate, parseInt8, parseTimestampUtc } from './type-parsers';
 
 type PgliteModule = typeof import('@electric-sql/pglite');
+/** PGlite's NodeFS (the `@electric-sql/pglite/nodefs` export; typed here, the package's types need node16 resolution). */
+type PgliteFilesystem = NonNullable<PGliteOptions['fs']>;
+interface NodeFsInstance {
+  init(pg: PGlite, opts: Record<string, unknown>): Promise<{ emscriptenOpts: Record<string, unknown> & { preRun?: unknown[] } }>;
+}
+type NodeFsModule = { NodeFS: new (dataDir: string) => NodeFsInstance };
 let pgliteModule: PgliteModule | null = null;
+let nodeFsModule: NodeFsModule | null = null;
+
+/** Node's own require (see loadPglite). */
+function nodeRequire(): NodeRequire {
+  const getBuiltinModule = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (typeof getBuiltinModule === 'function') {
+    const { createRequire } = getBuiltinModule('node:module') as typeof import('node:module');
+    return createRequire(__filename);
+  }
+  return require;
+}
 
 /**
  * Loads PGlite with Node's own `require`, not the one of the module system we run in. PGlite's WASM loader
@@ -18,15 +35,83 @@ let pgliteModule: PgliteModule | null = null;
  */
 function loadPglite(): PgliteModule {
   if (pgliteModule) return pgliteModule;
-  const getBuiltinModule = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  if (typeof getBuiltinModule === 'function') {
-    const { createRequire } = getBuiltinModule('node:module') as typeof import('node:module');
-    pgliteModule = createRequire(__filename)('@electric-sql/pglite') as PgliteModule;
-  } else {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    pgliteModule = require('@electric-sql/pglite') as PgliteModule;
-  }
+  pgliteModule = nodeRequire()('@electric-sql/pglite') as PgliteModule;
   return pgliteModule;
+}
+
+function loadNodeFs(): NodeFsModule {
+  if (nodeFsModule) return nodeFsModule;
+  nodeFsModule = nodeRequire()('@electric-sql/pglite/nodefs') as NodeFsModule;
+  return nodeFsModule;
+}
+
+/** The parts of Emscripten's NODEFS (inside PGlite's module) that durability needs. */
+interface EmscriptenNodeFs {
+  stream_ops: Record<string, unknown>;
+  realPath(node: unknown): string;
+  tryFSOperation<T>(f: () => T): T;
+}
+
+/**
+ * Durability of the embedded store. PGlite 0.5 starts PostgreSQL with `-F` (fsync=off), and even with fsync
+ * on, the calls would not reach the disk: Emscripten's NODEFS (the filesystem mapping PGDATA onto host files)
+ * has no `fsync` stream operation, so `fsync()` returns success without a host call, and `fdatasync()` is a
+ * no-op (see electric-sql/pglite issue #1107). So, when `fsync` is on:
+ *  - PostgreSQL runs with fsync=on, synchronous_commit=on and wal_sync_method=fsync (the one sync call that
+ *    reaches a stream operation), so a commit returns only after its WAL was flushed;
+ *  - NODEFS gets an `fsync` stream operation calling the host's fsync(2) on the file (or on the directory,
+ *    for which NODEFS keeps no host descriptor: PostgreSQL fsyncs directories after renames and creations);
+ *  - a freshly initialised cluster (initdb runs without sync) is flushed once, file by file.
+ * `relaxedDurability` (a PGlite option) is unrelated: it only defers IndexedDB/OPFS flushes in browsers.
+ */
+function durableStartParams(defaults: readonly string[]): string[] {
+  return [...defaults.filter((p) => p !== '-F'), '-c', 'fsync=on', '-c', 'synchronous_commit=on', '-c', 'wal_sync_method=fsync', '-c', 'full_page_writes=on'];
+}
+
+function patchNodeFsFsync(nodefs: EmscriptenNodeFs, onSync: () => void): void {
+  nodefs.stream_ops.fsync = (stream: { nfd?: number; node: unknown }) => {
+    if (typeof stream.nfd === 'number') {
+      const nfd = stream.nfd;
+      nodefs.tryFSOperation(() => fs.fsyncSync(nfd));
+    } else {
+      const hostPath = nodefs.realPath(stream.node);
+      nodefs.tryFSOperation(() => {
+        const fd = fs.openSync(hostPath, 'r');
+        try {
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+      });
+    }
+    onSync();
+    return 0;
+  };
+}
+
+/** fsync(2) of every file and directory under `dir` (children before their directory). */
+function fsyncTree(dir: string): number {
+  let n = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) n += fsyncTree(p);
+    else if (entry.isFile()) {
+      const fd = fs.openSync(p, 'r');
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      n++;
+    }
+  }
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return n + 1;
 }
 
 /** Text parsers creating values in this realm, and matching PgDatabase's results. */
@@ -76,6 +161,20 @@ export interface PgliteDatabaseOptions {
    * (a `<dataDir>.lock` file holding the owner's pid guards against a second process corrupting it).
    */
   dataDir?: string;
+  /**
+   * With a dataDir: flush every commit to disk (fsync at commit, see durableStartParams). Default true; false
+   * (EMBEDDED_FSYNC=false) keeps PGlite's own fsync=off: an acknowledged write then survives a killed process
+   * but not a power cut or a kernel crash. Ignored in memory.
+   */
+  fsync?: boolean;
+}
+
+/** What the embedded database does to make commits durable (reported by health and used by tests). */
+export interface PgliteDurability {
+  /** Commits are flushed to disk before they are acknowledged. */
+  readonly fsync: boolean;
+  /** Host fsync(2) calls made so far by PostgreSQL through the patched NODEFS. */
+  readonly hostFsyncCalls: number;
 }
 
 /** Thrown instead of dead-locking when code inside `transaction()` calls the outer database. */
@@ -174,19 +273,50 @@ export class PgliteDatabase implements SqlDatabase {
     readonly pglite: PGlite,
     readonly dataDir: string | undefined,
     private readonly unlockDir: (() => void) | null,
+    private readonly syncStats: { fsync: boolean; calls: number },
   ) {}
+
+  get durability(): PgliteDurability {
+    const stats = this.syncStats;
+    return {
+      fsync: stats.fsync,
+      get hostFsyncCalls() {
+        return stats.calls;
+      },
+    };
+  }
 
   static async create(options: PgliteDatabaseOptions = {}): Promise<PgliteDatabase> {
     const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
     let unlock: (() => void) | null = null;
+    const stats = { fsync: Boolean(dataDir) && options.fsync !== false, calls: 0 };
     if (dataDir) {
       fs.mkdirSync(path.dirname(dataDir), { recursive: true });
       unlock = lockDataDir(dataDir);
     }
     try {
       const { PGlite } = loadPglite();
-      const pglite = await PGlite.create(dataDir, { parsers: PARSERS });
-      return new PgliteDatabase(pglite, dataDir, unlock);
+      let pglite: PGlite;
+      if (dataDir && stats.fsync) {
+        const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+        const { NodeFS } = loadNodeFs();
+        class DurableNodeFS extends NodeFS {
+          override async init(pg: PGlite, opts: Record<string, unknown>) {
+            const r = await super.init(pg, opts);
+            const preRun = [(mod: { NODEFS: EmscriptenNodeFs }) => patchNodeFsFsync(mod.NODEFS, () => void stats.calls++), ...(r.emscriptenOpts.preRun ?? [])];
+            return { emscriptenOpts: { ...r.emscriptenOpts, preRun } };
+          }
+        }
+        const defaults = (PGlite as unknown as { defaultStartParams: string[] }).defaultStartParams;
+        pglite = await PGlite.create({ fs: new DurableNodeFS(dataDir) as unknown as PgliteFilesystem, parsers: PARSERS, startParams: durableStartParams(defaults) });
+        if (fresh) {
+          await pglite.exec('CHECKPOINT');
+          fsyncTree(dataDir);
+        }
+      } else {
+        pglite = await PGlite.create(dataDir, { parsers: PARSERS });
+      }
+      return new PgliteDatabase(pglite, dataDir, unlock, stats);
     } catch (err) {
       unlock?.();
       throw normalizeError(err);
