@@ -112,7 +112,7 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
       `Contenders run alternately, ${opts.rounds} round(s) each after a warm-up, the starting contender rotated per round; figures are medians over the rounds, latency per append. ` +
       `Same event (an OrderFactRecorded with the service's metadata, ~420 bytes of JSON), same PostgreSQL server, same pool size (= writers) for every contender. ` +
       `"bare INSERT": one parameterised INSERT of the same row (stream, revision, id, type, data, metadata, time, hash, prev hash) into a table with only an identity primary key. ` +
-      `"Emmett": @event-driven-io/emmett-postgresql 0.42 appendToStream with expectedStreamVersion. CPU columns: this process (client) and the PostgreSQL backends of the benchmark database (/proc, 10 ms ticks), per event; for PGlite everything is client CPU. PGlite: the embedded store vs the same bare INSERT on the same PGlite instance (one connection, serialised).`,
+      `"Emmett": @event-driven-io/emmett-postgresql 0.42 appendToStream with expectedStreamVersion. CPU columns: this process (client) and the PostgreSQL backends of the benchmark database (/proc, 10 ms ticks), per event; for PGlite everything is client CPU. PGlite: the embedded store vs the same bare INSERT on the same PGlite instance (one connection, serialised), both with fsync at commit (the default), and the embedded store with EMBEDDED_FSYNC=false on a second instance.`,
   );
   const db = await createThrowawayDb('append');
   const maxWriters = Math.max(...opts.writers);
@@ -121,6 +121,7 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
   const barePool = new Pool({ connectionString: db.url, max: maxWriters });
   const emtPool = new Pool({ connectionString: db.url, max: maxWriters });
   let pglite: PgliteDatabase | null = null;
+  let pgliteNoSync: PgliteDatabase | null = null;
   const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pglite-'));
   cpuPool = new Pool({ connectionString: db.url, max: 1 });
   cpuDb = db.name;
@@ -166,6 +167,14 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
     await liteStore.init();
     await pglite.query(BARE_DDL);
     const lite = pglite;
+    // The same store with EMBEDDED_FSYNC=false (no flush at commit), to measure what durability costs.
+    pgliteNoSync = await PgliteDatabase.create({ dataDir: path.join(pgliteDir, 'pglite-nofsync'), fsync: false });
+    const liteNoSyncStore = new SqlEventStore(pgliteNoSync, { kind: 'embedded' });
+    await liteNoSyncStore.init();
+    const liteNoSyncC: Contender = {
+      name: 'SqlEventStore (PGlite, EMBEDDED_FSYNC=false)',
+      append: (s, rev, i) => liteNoSyncStore.appendToStream(s, [sampleEvent(i)], { expectedRevision: rev < 0 ? 'no_stream' : rev }),
+    };
     const liteStoreC: Contender = {
       name: 'SqlEventStore (PGlite)',
       append: (s, rev, i) => liteStore.appendToStream(s, [sampleEvent(i)], { expectedRevision: rev < 0 ? 'no_stream' : rev }),
@@ -182,8 +191,17 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
       const p = await profileDuring(() => measure(storeC, opts.ops[w], w, opts.streamsPerWriter, `prof-${randomUUID().slice(0, 8)}`));
       section.extra.push(...profileMarkdown(p.summary, `CPU profile of the bench process while SqlEventStore (pg) appends with ${w} writers (${fmt(p.result.eps)} events/s with the profiler on; PostgreSQL's CPU is not in it)`));
     }
-    const pl = await compare(section, 'Embedded (PGlite, in-process WASM, data directory on local disk)', [liteStoreC, liteBareC], opts, opts.pgliteOps);
+    const pl = await compare(section, 'Embedded (PGlite, in-process WASM, data directory on local disk; fsync at commit unless EMBEDDED_FSYNC=false)', [liteStoreC, liteBareC, liteNoSyncC], opts, opts.pgliteOps);
     await liteStore.close();
+    await liteNoSyncStore.close();
+    for (const w of opts.writers) {
+      const on = pl[liteStoreC.name][w];
+      const off = pl[liteNoSyncC.name][w];
+      section.notes.push(
+        `Cost of fsync on the embedded store, ${w} writer(s): ${fmt(on.eps)} events/s with fsync vs ${fmt(off.eps)} without (× ${fmt(ratio(on.eps, off.eps), 2)}); ` +
+          `p50 ${fmt(on.p50, 2)} vs ${fmt(off.p50, 2)} ms, p99 ${fmt(on.p99, 2)} vs ${fmt(off.p99, 2)} ms per append.`,
+      );
+    }
 
     for (const w of opts.writers) {
       const rBare = ratio(pg[storeC.name][w].eps, pg[bareC.name][w].eps);
@@ -205,6 +223,7 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
     await emtPool.end().catch(() => undefined);
     await cpuPool.end().catch(() => undefined);
     await pglite?.close().catch(() => undefined);
+    await pgliteNoSync?.close().catch(() => undefined);
     fs.rmSync(pgliteDir, { recursive: true, force: true });
     await db.drop();
   }
