@@ -128,6 +128,8 @@ describe.each(STORES)('authorization (%s store)', (store) => {
       ['no sub', async () => ({ authorization: `Bearer ${await mint({ role: 'platform' } as any)}` })],
       ['a merchant token without merchantId', async () => ({ authorization: `Bearer ${await mint({ sub: 'm', role: 'merchant' })}` })],
       ['a consumer token without consumerId', async () => ({ authorization: `Bearer ${await mint({ sub: 'c', role: 'consumer' })}` })],
+      ['a token without exp', async () => ({ authorization: `Bearer ${await mint(claims, { expiresIn: null })}` })],
+      ['a token expiring further ahead than AUTH_MAX_TOKEN_LIFETIME (12 h)', async () => ({ authorization: `Bearer ${await mint(claims, { expiresIn: '13h' })}` })],
     ];
     const targets: [string, string, unknown?][] = [
       ['POST', '/orders', {}],
@@ -139,6 +141,12 @@ describe.each(STORES)('authorization (%s store)', (store) => {
       for (const [method, path, body] of targets) {
         const res = await api.request(method, path.replace('{id}', ctx.disputeId), { headers: await headers(), body });
         expectProblem(res, 401);
+        // RFC 6750 challenge: the realm always; error="invalid_token" when a token was sent and refused.
+        expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="dispute-service"/);
+        const h = await headers();
+        if (h.authorization && /^Bearer \S/.test(h.authorization)) expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token", error_description="[^"]+"/);
+        if (h.authorization) expect(res.headers.get('cache-control')).toBe('no-store');
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       }
     });
 

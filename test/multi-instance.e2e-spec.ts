@@ -13,7 +13,7 @@ jest.setTimeout(180_000);
 const SETTINGS = { RESPONSE_WINDOW: 'PT3S', DEADLINE_POLL_INTERVAL: 'PT0.3S' };
 
 async function leaders(server: TestServer): Promise<Record<string, boolean>> {
-  const res = await new Api(server).get('/health');
+  const res = await new Api(server).get('/health', as.platform()); // details need a platform/auditor token
   expectStatus(res, 200);
   return Object.fromEntries(Object.entries(res.body.projections as Record<string, { leaderHere: boolean }>).map(([k, v]) => [k, v.leaderHere]));
 }

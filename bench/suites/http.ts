@@ -31,10 +31,10 @@ export interface HttpOptions {
 
 export async function tokensFor(): Promise<Record<string, string>> {
   const tokens: Record<string, string> = {
-    platform: await mintToken(SECRET, { sub: 'bench-platform', role: 'platform' }, '24h'),
-    adjudicator: await mintToken(SECRET, { sub: 'bench-adjudicator', role: 'adjudicator' }, '24h'),
+    platform: await mintToken(SECRET, { sub: 'bench-platform', role: 'platform' }, '2h'),
+    adjudicator: await mintToken(SECRET, { sub: 'bench-adjudicator', role: 'adjudicator' }, '2h'),
   };
-  for (let m = 0; m < MERCHANTS; m++) tokens[`m-${m}`] = await mintToken(SECRET, { sub: `m-${m}`, role: 'merchant', merchantId: `m-${m}` }, '24h');
+  for (let m = 0; m < MERCHANTS; m++) tokens[`m-${m}`] = await mintToken(SECRET, { sub: `m-${m}`, role: 'merchant', merchantId: `m-${m}` }, '2h');
   return tokens;
 }
 

@@ -16,13 +16,15 @@ export interface Claims {
 const enc = (s: string) => new TextEncoder().encode(s);
 const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
-/** Signs claims (HS256). `expiresIn` as jose accepts it ('1h'), or an absolute epoch second. */
-export async function mint(claims: Claims, opts: { secret?: string; expiresIn?: string | number } = {}): Promise<string> {
-  return new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(opts.expiresIn ?? '1h')
-    .sign(enc(opts.secret ?? TEST_SECRET));
+/**
+ * Signs claims (HS256) with an expiry (the service refuses tokens without one, or expiring further ahead than
+ * AUTH_MAX_TOKEN_LIFETIME, default 12 h). `expiresIn` as jose accepts it ('1h'), or an absolute epoch second;
+ * `null` leaves exp out (to test the refusal).
+ */
+export async function mint(claims: Claims, opts: { secret?: string; expiresIn?: string | number | null } = {}): Promise<string> {
+  const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt();
+  if (opts.expiresIn !== null) jwt.setExpirationTime(opts.expiresIn ?? '1h');
+  return jwt.sign(enc(opts.secret ?? TEST_SECRET));
 }
 
 /** An unsigned token (`alg: none`). */

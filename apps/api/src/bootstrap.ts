@@ -35,6 +35,9 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
   const metrics = app.get(Metrics);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
+    void reply.header('x-content-type-options', 'nosniff');
+    // Answers to authenticated requests (and to attempts) are per caller: never stored by caches.
+    if (req.headers.authorization !== undefined) void reply.header('cache-control', 'no-store');
   });
   fastify.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions?.url ?? 'unmatched';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Operator commands. Run with `npm run cli -- <command> [options]`:
- *   token    --role <role> [--sub S] [--merchant-id M] [--consumer-id C] [--expires 12h]   mint a development JWT
+ *   token    --role <role> [--sub S] [--merchant-id M] [--consumer-id C] [--expires 12h]   mint a JWT (always with exp, at most AUTH_MAX_TOKEN_LIFETIME)
  *   rebuild  [--force] [--no-swap]                                                  rebuild every read model from the first event
  *   verify                                                                          verify every stream's hash chain and the Merkle log
  *   projections status | retry <name> | park <name>                                 poison events: report, retry, or skip one (recorded)
@@ -17,6 +17,14 @@ const USAGE = `usage: npm run cli -- <token|rebuild|verify|projections> [options
   rebuild [--force] [--no-swap]
   verify
   projections status | retry <name> | park <name>`;
+
+/** '90s', '30m', '2h', '1d' (or a bare number of seconds) → seconds; null when unreadable. */
+function durationSeconds(s: string): number | null {
+  const m = /^(\d+)\s*(s|m|h|d)?$/i.exec(s.trim());
+  if (!m) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
 
 async function token(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -46,11 +54,21 @@ async function token(args: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  const lifetimeS = durationSeconds(values.expires);
+  const maxS = Math.floor(config.AUTH_MAX_TOKEN_LIFETIME.ms / 1000);
+  if (lifetimeS === null || lifetimeS <= 0) {
+    process.stderr.write(`--expires must be a positive duration such as 30m, 2h or 12h (got "${values.expires}")\n`);
+    return 2;
+  }
+  if (lifetimeS > maxS) {
+    process.stderr.write(`--expires ${values.expires} is longer than the maximum token lifetime the service accepts (AUTH_MAX_TOKEN_LIFETIME=${config.AUTH_MAX_TOKEN_LIFETIME.iso}, ${maxS} s)\n`);
+    return 2;
+  }
   const sub = values.sub ?? merchantId ?? consumerId ?? `${role}-dev`;
   const jwt = await mintToken(
     config.AUTH_JWT_SECRET,
     { sub, role, ...(role === 'merchant' ? { merchantId } : {}), ...(role === 'consumer' ? { consumerId } : {}) },
-    values.expires,
+    `${lifetimeS}s`,
   );
   process.stdout.write(jwt + '\n');
   if (config.authSecretIsDefault) process.stderr.write('(signed with the development secret: AUTH_JWT_SECRET is not set)\n');

@@ -23,45 +23,81 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** No token needed (health, metrics, docs). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
+/** The realm named in WWW-Authenticate challenges. */
+export const AUTH_REALM = 'dispute-service';
+
+/**
+ * A 401 (or 403) problem carrying the RFC 6750 challenge: `Bearer realm="…"` alone when no credentials were
+ * sent (§3.1: no error code then), with `error="invalid_token"` / `"insufficient_scope"` and a description
+ * otherwise.
+ */
+export function authProblem(status: 401 | 403, code: string, detail: string, error?: 'invalid_token' | 'insufficient_scope' | 'invalid_request'): ProblemException {
+  const attrs = [`realm="${AUTH_REALM}"`];
+  if (error) attrs.push(`error="${error}"`, `error_description="${detail.replace(/["\\]/g, "'")}"`);
+  return new ProblemException(status, code, detail).withHeaders({ 'www-authenticate': `Bearer ${attrs.join(', ')}` });
+}
+
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
-  if (!req.actor) throw new ProblemException(401, 'UNAUTHENTICATED', 'A bearer token is required.');
+  if (!req.actor) throw authProblem(401, 'UNAUTHENTICATED', 'A bearer token is required.');
   return req.actor;
 });
+
+/** The bearer token of a request, or null when there is no `Authorization: Bearer …` header; undefined when the header is malformed. */
+export function bearerToken(req: { headers: Record<string, string | string[] | undefined> }): string | null | undefined {
+  const header = req.headers.authorization;
+  if (header === undefined) return null;
+  const m = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return m ? m[1] : undefined;
+}
+
+const CLOCK_TOLERANCE_S = 5;
+const invalidToken = (detail: string) => authProblem(401, 'INVALID_TOKEN', detail, 'invalid_token');
 
 @Injectable()
 export class TokenVerifier {
   private readonly key: Uint8Array;
+  private readonly maxLifetimeS: number;
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.key = new TextEncoder().encode(config.AUTH_JWT_SECRET);
+    this.maxLifetimeS = Math.floor(config.AUTH_MAX_TOKEN_LIFETIME.ms / 1000);
   }
 
-  /** Verifies an HS256 JWT (signature, alg, exp/nbf when present) and maps its claims to an Actor. */
+  /**
+   * Verifies an HS256 JWT (signature, alg, nbf, and a required exp no further ahead than
+   * AUTH_MAX_TOKEN_LIFETIME) and maps its claims to an Actor. Every refusal is a 401 with a challenge.
+   */
   async verify(token: string): Promise<Actor> {
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], clockTolerance: 5 }));
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], clockTolerance: CLOCK_TOLERANCE_S, requiredClaims: ['exp'] }));
     } catch (e) {
       const detail =
         e instanceof joseErrors.JWTExpired
           ? 'The token has expired.'
-          : e instanceof joseErrors.JOSEAlgNotAllowed
-            ? 'The token must be signed with HS256.'
-            : 'The token is malformed or its signature is invalid.';
-      throw new ProblemException(401, 'INVALID_TOKEN', detail);
+          : e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'exp'
+            ? 'The token must carry an expiry (exp).'
+            : e instanceof joseErrors.JOSEAlgNotAllowed
+              ? 'The token must be signed with HS256.'
+              : 'The token is malformed or its signature is invalid.';
+      throw invalidToken(detail);
+    }
+    const exp = payload.exp as number;
+    if (exp - Math.floor(Date.now() / 1000) > this.maxLifetimeS + CLOCK_TOLERANCE_S) {
+      throw invalidToken(`The token's expiry (exp) is further ahead than the maximum token lifetime of ${this.maxLifetimeS} s (AUTH_MAX_TOKEN_LIFETIME).`);
     }
     const { sub, role, merchantId, consumerId } = payload;
-    if (typeof sub !== 'string' || sub.length === 0) throw new ProblemException(401, 'INVALID_TOKEN', 'The token has no subject (sub).');
+    if (typeof sub !== 'string' || sub.length === 0) throw invalidToken('The token has no subject (sub).');
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
-      throw new ProblemException(401, 'INVALID_TOKEN', `The token's role must be one of ${ROLES.join(', ')}.`);
+      throw invalidToken(`The token's role must be one of ${ROLES.join(', ')}.`);
     }
     const actor: Actor = { sub, role: role as Role };
     if (role === 'merchant') {
-      if (typeof merchantId !== 'string' || !merchantId) throw new ProblemException(401, 'INVALID_TOKEN', 'A merchant token must carry merchantId.');
+      if (typeof merchantId !== 'string' || !merchantId) throw invalidToken('A merchant token must carry merchantId.');
       actor.merchantId = merchantId;
     }
     if (role === 'consumer') {
-      if (typeof consumerId !== 'string' || !consumerId) throw new ProblemException(401, 'INVALID_TOKEN', 'A consumer token must carry consumerId.');
+      if (typeof consumerId !== 'string' || !consumerId) throw invalidToken('A consumer token must carry consumerId.');
       actor.consumerId = consumerId;
     }
     return actor;
@@ -89,13 +125,13 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
-    const header = req.headers.authorization;
-    const m = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!m) throw new ProblemException(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <JWT>.');
-    req.actor = await this.verifier.verify(m[1]);
+    const token = bearerToken(req);
+    if (token === null) throw authProblem(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <JWT>.');
+    if (token === undefined) throw authProblem(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <JWT>.', 'invalid_request');
+    req.actor = await this.verifier.verify(token);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles || !roles.includes(req.actor.role)) {
-      throw new ProblemException(403, 'FORBIDDEN_ROLE', `The role ${req.actor.role} may not do this.`);
+      throw authProblem(403, 'FORBIDDEN_ROLE', `The role ${req.actor.role} may not do this.`, 'insufficient_scope');
     }
     return true;
   }

@@ -74,6 +74,8 @@ export const configSchema = z
     WEBHOOK_POLL_INTERVAL: isoDuration('WEBHOOK_POLL_INTERVAL', 'PT1S'),
     WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
     WEBHOOK_PARTITIONS: z.coerce.number().int().min(1).max(64).default(4),
+    AUTH_MAX_TOKEN_LIFETIME: isoDuration('AUTH_MAX_TOKEN_LIFETIME', 'PT12H'),
+    OPS_TOKEN: z.string().min(16, 'OPS_TOKEN must be at least 16 characters').optional(),
     EMBEDDED_FSYNC: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   })
   .superRefine((c, ctx) => {

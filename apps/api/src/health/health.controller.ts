@@ -1,10 +1,11 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore, type SqlDatabase } from '@app/event-store';
 import { Public } from '../auth/auth';
 import { SQL_DB } from '../infra/tokens';
 import { ProjectionStatusSource } from './projection-status';
+import { OpsAccess } from './ops-access';
 
 async function probe(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<{ status: 'up' | 'down'; latencyMs?: number; error?: string }> {
   const t0 = performance.now();
@@ -23,18 +24,37 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_DB) private readonly db: SqlDatabase,
     private readonly projections: ProjectionStatusSource,
+    private readonly ops: OpsAccess,
   ) {}
 
+  /** Liveness: the process answers. Says nothing else (no versions, no dependencies). */
+  @Public()
+  @Get('health/live')
+  @ApiOkResponse({ description: 'The process is alive: {"status":"ok"}' })
+  live() {
+    return { status: 'ok' };
+  }
+
   /**
-   * Readiness: the event store, the read-model database and the projections. `ok` (200) when all is well;
-   * `unavailable` (503) while a database is unreachable (a fault reports here within one probe and clears as
-   * soon as the pool reconnects); `degraded` (503) while a projection is stalled on an event it cannot apply
-   * or lags more than PROJECTION_LAG_MAX — `problems` names the projection and the event.
+   * Readiness (also at /health/ready): the event store, the read-model database and the projections. `ok`
+   * (200) when all is well; `unavailable` (503) while a database is unreachable (a fault reports here within
+   * one probe and clears as soon as the pool reconnects); `degraded` (503) while a projection is stalled on an
+   * event it cannot apply or lags more than PROJECTION_LAG_MAX — `problems` names the projection and the event.
+   * Anyone gets the status alone ({"status": …}); the details (problems, dependencies, projections) need a
+   * platform/auditor JWT or OPS_TOKEN.
    */
   @Public()
-  @Get('health')
-  @ApiOkResponse({ description: 'Service status' })
-  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+  @Get(['health', 'health/ready'])
+  @ApiBearerAuth()
+  @ApiOkResponse({ description: 'Readiness; details with a platform/auditor token or OPS_TOKEN' })
+  async health(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const details = await this.ops.check(req);
+    const readiness = await this.readiness();
+    void reply.status(readiness.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return details ? readiness : { status: readiness.status };
+  }
+
+  private async readiness() {
     const [eventStore, readModels] = await Promise.all([probe(() => this.store.ping()), probe(() => this.db.query('SELECT 1'))]);
     const up = eventStore.status === 'up' && readModels.status === 'up';
     const report = up ? await this.projections.status().catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) })) : null;
@@ -44,7 +64,6 @@ export class HealthController {
     if (report && 'error' in report) problems.push(`projection status unavailable: ${report.error}`);
     else if (report) problems.push(...report.problems);
     const status = !up ? 'unavailable' : problems.length ? 'degraded' : 'ok';
-    void reply.status(status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status,
       ...(problems.length ? { problems } : {}),

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { TokenVerifier } from '../auth/auth';
+import { OpsAccess } from '../health/ops-access';
 import { Metrics } from './metrics';
 import { AggregateRepository } from '../app/aggregate-repository';
 import { ProjectionStatusSource } from '../health/projection-status';
@@ -12,7 +13,7 @@ import { DelayExcuseSource } from '../disputes/delay-excuses';
 @Module({})
 export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const providers = [{ provide: APP_CONFIG, useValue: config }, Metrics, TokenVerifier, AggregateRepository, ProjectionStatusSource, MerchantWeekSource, DelayExcuseSource];
+    const providers = [{ provide: APP_CONFIG, useValue: config }, Metrics, TokenVerifier, OpsAccess, AggregateRepository, ProjectionStatusSource, MerchantWeekSource, DelayExcuseSource];
     return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
   }
 }

@@ -1,7 +1,9 @@
-import { Controller, Get, Header, Injectable } from '@nestjs/common';
+import { Controller, Get, Header, Injectable, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Public } from '../auth/auth';
+import { OpsAccess } from '../health/ops-access';
 
 /** Prometheus metrics: process defaults, HTTP latency by route, commands, appends, projection lag, deadlines. */
 @Injectable()
@@ -78,12 +80,17 @@ export class Metrics {
 @ApiExcludeController()
 @Controller()
 export class MetricsController {
-  constructor(private readonly metrics: Metrics) {}
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly ops: OpsAccess,
+  ) {}
 
+  /** Prometheus text format; needs a platform/auditor JWT or OPS_TOKEN (the route map and memory are internals). */
   @Public()
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metricsText(): Promise<string> {
+  async metricsText(@Req() req: FastifyRequest): Promise<string> {
+    await this.ops.require(req);
     return this.metrics.registry.metrics();
   }
 }
