@@ -106,7 +106,7 @@ export async function startService(name: string, opts: ServiceOptions): Promise<
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-svc-'));
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (/^(PORT|HOST|EVENT_STORE|DATA_DIR|DATABASE_URL|AUTH_JWT_SECRET|LOG_LEVEL|RUN_BACKGROUND|NODE_ENV|AUDIT_|RESPONSE_WINDOW|UNIFIED_FLOW_ROLLOUT|RULES_VERSION)/.test(k)) delete env[k];
+  for (const k of Object.keys(env)) if (/^(PORT|HOST|EVENT_STORE|DATA_DIR|DATABASE_URL|AUTH_JWT_SECRET|LOG_LEVEL|RUN_BACKGROUND|NODE_ENV|AUDIT_|RESPONSE_WINDOW|UNIFIED_FLOW_ROLLOUT|RULES_VERSION|RATE_LIMIT_|REDIS_URL)/.test(k)) delete env[k];
   Object.assign(env, {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -117,6 +117,12 @@ export async function startService(name: string, opts: ServiceOptions): Promise<
     AUTH_JWT_SECRET: SECRET,
     AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
+    // The load generator drives a few callers far past the production defaults: limits high enough never to
+    // refuse, while the limiter still counts every request in its (PostgreSQL) store.
+    RATE_LIMIT_READS: '100000000',
+    RATE_LIMIT_WRITES: '100000000',
+    RATE_LIMIT_ANONYMOUS: '100000000',
+    RATE_LIMIT_AUTH_FAILURES: '100000000',
     ...opts.env,
   });
   const [cmd, args] = pinned(opts.core ?? 0, [...(opts.nodeFlags ?? []), MAIN_JS]);

@@ -72,7 +72,27 @@ const SERVICE_ENV_KEYS = [
   'AUTH_MAX_TOKEN_LIFETIME',
   'OPS_TOKEN',
   'EMBEDDED_FSYNC',
+  'RATE_LIMIT_ENABLED',
+  'RATE_LIMIT_WINDOW',
+  'RATE_LIMIT_READS',
+  'RATE_LIMIT_WRITES',
+  'RATE_LIMIT_ANONYMOUS',
+  'RATE_LIMIT_AUTH_FAILURES',
+  'RATE_LIMIT_STORE',
+  'REDIS_URL',
 ];
+
+/**
+ * Rate limits of the test servers: the suites hammer the API from one address with a few callers, so they run
+ * with generous limits (the limiter still counts every request in its store); test/rate-limit.e2e-spec.ts
+ * sets low ones.
+ */
+const GENEROUS_RATE_LIMITS: Settings = {
+  RATE_LIMIT_READS: '1000000',
+  RATE_LIMIT_WRITES: '1000000',
+  RATE_LIMIT_ANONYMOUS: '1000000',
+  RATE_LIMIT_AUTH_FAILURES: '1000000',
+};
 
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -169,6 +189,7 @@ export class TestServer {
       AUTH_JWT_SECRET: this.secret,
       LOG_LEVEL: 'warn',
       SHUTDOWN_GRACE: 'PT2S',
+      ...GENEROUS_RATE_LIMITS,
       EVENT_STORE: this.store,
       ...(this.dataDir ? { DATA_DIR: this.dataDir } : {}),
       ...(this.database ? { DATABASE_URL: this.databaseUrl() } : {}),

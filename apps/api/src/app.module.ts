@@ -23,6 +23,7 @@ import { SimulationsModule } from './simulations/simulations.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { COMMAND_HANDLERS } from './app/commands';
 import { ConsoleModule } from './console/console';
+import { RateLimits } from './rate-limit/rate-limits';
 
 @Module({})
 export class AppModule {
@@ -37,6 +38,7 @@ export class AppModule {
         DisputeReactions,
         ProjectionsService,
         DeadlinesService,
+        RateLimits,
         ...COMMAND_HANDLERS,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -11,6 +11,7 @@ import { ProblemFilter, validationProblem } from './http/problem';
 import { Metrics } from './infra/metrics';
 import { declarePathParameters } from './http/openapi';
 import { registerConsole } from './console/console';
+import { RateLimits } from './rate-limit/rate-limits';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT = 1024 * 1024;
@@ -33,6 +34,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
   });
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(Metrics);
+  await app.get(RateLimits).install(fastify);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
     void reply.header('x-content-type-options', 'nosniff');

@@ -76,6 +76,14 @@ export const configSchema = z
     WEBHOOK_PARTITIONS: z.coerce.number().int().min(1).max(64).default(4),
     AUTH_MAX_TOKEN_LIFETIME: isoDuration('AUTH_MAX_TOKEN_LIFETIME', 'PT12H'),
     OPS_TOKEN: z.string().min(16, 'OPS_TOKEN must be at least 16 characters').optional(),
+    RATE_LIMIT_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    RATE_LIMIT_WINDOW: isoDuration('RATE_LIMIT_WINDOW', 'PT1M'),
+    RATE_LIMIT_READS: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_WRITES: z.coerce.number().int().min(1).default(120),
+    RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).default(60),
+    RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(1).default(10),
+    RATE_LIMIT_STORE: z.enum(['auto', 'memory', 'redis', 'postgres']).default('auto'),
+    REDIS_URL: z.string().url().optional(),
     EMBEDDED_FSYNC: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   })
   .superRefine((c, ctx) => {
@@ -84,6 +92,12 @@ export const configSchema = z
     }
     if (c.EVENT_STORE === 'esdb' && !c.EVENTSTORE_CONNECTION_STRING) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['EVENTSTORE_CONNECTION_STRING'], message: 'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=esdb' });
+    }
+    if (c.RATE_LIMIT_STORE === 'redis' && !c.REDIS_URL) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['REDIS_URL'], message: 'REDIS_URL is required when RATE_LIMIT_STORE=redis' });
+    }
+    if (c.RATE_LIMIT_STORE === 'postgres' && !(c.EVENT_STORE === 'postgres' || (c.EVENT_STORE === 'esdb' && c.DATABASE_URL))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['RATE_LIMIT_STORE'], message: 'RATE_LIMIT_STORE=postgres needs a PostgreSQL database (EVENT_STORE=postgres, or esdb with DATABASE_URL)' });
     }
     if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['AUTH_JWT_SECRET'], message: 'AUTH_JWT_SECRET is required in production' });

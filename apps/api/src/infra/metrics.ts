@@ -40,6 +40,12 @@ export class Metrics {
     labelNames: ['projection'],
     registers: [this.registry],
   });
+  readonly rateLimited = new Counter({
+    name: 'http_rate_limited_total',
+    help: 'Requests refused with 429, by limit (read, write, anonymous, auth_failures)',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
   readonly deadlinesFired = new Counter({
     name: 'deadlines_fired_total',
     help: 'Deadlines fired by kind',
