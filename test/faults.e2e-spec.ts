@@ -310,7 +310,7 @@ describe('faults: SIGKILL and terminated database connections under a write load
       30_000,
     );
 
-    const health = await new Api(b).get('/health');
+    const health = await new Api(b).get('/health', as.platform()); // details need a platform/auditor token
     for (const [name, p] of Object.entries(health.body.projections as Record<string, { lagEvents: number; status: string }>)) {
       expect({ name, lag: p.lagEvents, status: p.status }).toEqual({ name, lag: 0, status: 'ok' });
     }

@@ -71,7 +71,7 @@ describe('a projection that cannot apply an event (PostgreSQL)', () => {
     }
     const api = new Api(server);
     const degraded = await until('/health to report the stall', async () => {
-      const h = await api.get('/health');
+      const h = await api.get('/health', as.platform()); // details need a platform/auditor token
       return h.status === 503 && h.body.status === 'degraded' ? h : null;
     });
     expect(degraded.body.projections.order_shipping).toMatchObject({ status: 'stalled', stalledAt: { stream: `order-${orderId}`, revision: 0, eventType: 'OrderRegistered' } });
@@ -80,7 +80,7 @@ describe('a projection that cannot apply an event (PostgreSQL)', () => {
     expect(degraded.body.projections.dispute_state.status).toBe('ok');
     expect(degraded.body.projections.audit_merkle_log.status).toBe('ok');
     const metrics = await until('the stall in /metrics', async () => {
-      const m = await api.get('/metrics');
+      const m = await api.get('/metrics', as.platform());
       return /projection_stalled\{projection="order_shipping"\} 1/.test(m.text) ? m.text : null;
     }, 15_000);
     expect(metrics).toMatch(/projection_apply_failures_total\{projection="order_shipping"\} 3/);
@@ -97,7 +97,7 @@ describe('a projection that cannot apply an event (PostgreSQL)', () => {
     expect(park.stdout).toMatch(/parked/);
 
     const ok = await until('/health ok after parking', async () => {
-      const h = await api.get('/health');
+      const h = await api.get('/health', as.platform());
       return h.status === 200 && h.body.status === 'ok' && h.body.projections.order_shipping.lagEvents === 0 ? h : null;
     });
     expect(ok.body.projections.order_shipping).toMatchObject({ status: 'ok', parkedEvents: 1, lagEvents: 0 });
