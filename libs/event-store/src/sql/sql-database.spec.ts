@@ -219,7 +219,7 @@ describe('PgliteDatabase', () => {
     } finally {
       tmp.remove();
     }
-  }, 30_000);
+  }, 120_000); // two fresh PGlite instances with fsync at commit (the default): slow on a busy disk
 });
 
 describe('runMigrations', () => {
