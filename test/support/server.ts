@@ -190,6 +190,12 @@ export class TestServer {
       LOG_LEVEL: 'warn',
       SHUTDOWN_GRACE: 'PT2S',
       ...GENEROUS_RATE_LIMITS,
+      // Fresh embedded stores are created for almost every suite; on the shared 2-core CI machines a fresh PGlite
+      // cluster flushing every migration commit (the production default, EMBEDDED_FSYNC=true) can take over a
+      // minute to start. The suites test behaviour, not durability: they run without fsync unless a suite sets
+      // it. The default (fsync on) is tested by libs/event-store/src/sql/pglite-durability.spec.ts and
+      // apps/api/src/config/config.spec.ts.
+      EMBEDDED_FSYNC: 'false',
       EVENT_STORE: this.store,
       ...(this.dataDir ? { DATA_DIR: this.dataDir } : {}),
       ...(this.database ? { DATABASE_URL: this.databaseUrl() } : {}),
