@@ -68,6 +68,8 @@ describe('rate limits (embedded store, memory counters)', () => {
     // a valid caller from the same address is counted on its own
     expect((await api.get(`/orders/${uid('o')}`, merchant(uid('m')))).status).toBe(404);
     for (let i = 0; i < 5; i++) expect((await api.get('/health/live')).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await api.get('/docs-json')).status).toBe(429); // the API document is counted
+    for (let i = 0; i < 5; i++) expect((await api.get('/docs')).status).not.toBe(429); // static UI is not
     expect((await api.get('/health')).status).toBe(200);
   });
 });

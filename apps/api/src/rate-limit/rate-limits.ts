@@ -17,6 +17,9 @@ type Limit = 'read' | 'write' | 'anonymous' | 'auth_failures';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Probes are never throttled when they come without credentials (an orchestrator must always get an answer). */
 const PROBES = new Set(['/health', '/health/live', '/health/ready']);
+/** Static files (the console SPA, the Swagger UI) are not counted either: a page load fetches many of them. */
+const STATIC_PREFIXES = ['/console', '/docs'];
+const isStatic = (req: FastifyRequest) => (req.method === 'GET' || req.method === 'HEAD') && STATIC_PREFIXES.some((p) => req.url === p || req.url.startsWith(`${p}/`));
 
 interface Decision {
   limit: Limit;
@@ -95,7 +98,7 @@ export class RateLimits implements OnApplicationShutdown {
     const failures = create({ keyGenerator: (req: FastifyRequest) => `authfail:${this.address(req)}`, max: this.config.RATE_LIMIT_AUTH_FAILURES });
     fastify.addHook('onRequest', async (req: LimitedRequest, reply) => {
       const token = bearerToken(req);
-      if (token === null && PROBES.has(req.routeOptions?.url ?? '')) return;
+      if (token === null && (PROBES.has(req.routeOptions?.url ?? '') || isStatic(req))) return;
       let subject: string | null = null;
       let failed = token === undefined; // a malformed Authorization header
       if (typeof token === 'string') {
