@@ -11,7 +11,7 @@ import {
   type WeekStats,
 } from '@app/domain';
 import { EVENT_STORE, START, type EventStore, type SqlDatabase } from '@app/event-store';
-import { periodWeekStats } from '@app/projections';
+import { periodWeekStats, settledWeeksIn } from '@app/projections';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { SQL_DB } from '../infra/tokens';
 import { ProblemException } from '../http/problem';
@@ -221,8 +221,16 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
 
     if (run.phase === 'WEEKS') {
       const byWeek = new Map(weeks.map((w) => [w.week, w]));
-      const stats = await periodWeekStats(this.db, weeks, run.merchantId ?? undefined);
-      const rows: SimWeekRow[] = stats.map((s) => {
+      const [stats, settled] = await Promise.all([
+        periodWeekStats(this.db, weeks, run.merchantId ?? undefined),
+        settledWeeksIn(this.db, weeks.map((w) => w.week), run.merchantId ?? undefined),
+      ]);
+      const settledBy = new Map(settled.map((x) => [`${x.merchantId}|${x.week}`, x]));
+      const rows: SimWeekRow[] = stats.map((live) => {
+        // A settled week: its assessment's statistics and recorded points (what the scorecard and compare show).
+        const st = settledBy.get(`${live.merchantId}|${live.week}`);
+        settledBy.delete(`${live.merchantId}|${live.week}`);
+        const s = st ? { ...live, ...st.stats, pendingOrders: 0 } : live;
         const w = byWeek.get(s.week)!;
         const f = weekFigures(inForce, candidate, s);
         return {
@@ -240,10 +248,24 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
             basisRecorded: f.basisRecorded,
             basisSimulated: f.basisSimulated,
           },
-          pointsRecorded: f.pointsRecorded,
+          pointsRecorded: st ? st.points : f.pointsRecorded,
           pointsSimulated: f.pointsSimulated,
+          ...(st ? { asOf: st.closeDueAt, closed: true } : {}),
         };
       });
+      for (const st of settledBy.values()) {
+        // settled, but no order of it is on record as due any more (e.g. excluded since): the assessment stands
+        const f = weekFigures(inForce, candidate, st.stats);
+        rows.push({
+          merchantId: st.merchantId,
+          week: st.week,
+          closed: true,
+          asOf: st.closeDueAt,
+          stats: { ...st.stats, pendingOrders: 0, refundedBeforeDue: 0, pickupRate48h: f.pickupRate48h, basisRecorded: `settled under ${st.rulesVersion}`, basisSimulated: f.basisSimulated },
+          pointsRecorded: st.points,
+          pointsSimulated: f.pointsSimulated,
+        });
+      }
       if (this.stopping) throw new Error('stopping');
       await this.store.saveWeeks(id, weeks.length, rows, (tx) => (weeks.length && run.headPosition !== START ? snapshotJudgements(tx, id, query) : Promise.resolve(0)), new Date().toISOString());
       run = (await this.store.get(id))!;

@@ -55,3 +55,45 @@ export async function periodWeekStats(db: SqlExecutor, weeks: readonly StatsWeek
     refundedBeforeDue: Number(r.refundedBeforeDue),
   }));
 }
+
+export interface SettledWeekRow {
+  merchantId: string;
+  week: string;
+  /** The week's statistics as its assessment settled them (after any correction). */
+  stats: { ordersDue48h: number; pickedUpWithin48h: number; lateOrders: number };
+  /** The points the assessment recorded (after corrections), under `rulesVersion`. */
+  points: number;
+  rulesVersion: string;
+  closeDueAt: string;
+}
+
+/**
+ * The settled merchant-weeks (week settlement's `merchant_weeks` read model) among `weeks`: a closed week is judged
+ * by its assessment's statistics, as the scorecard and compare do. Empty where that read model does not exist.
+ */
+export async function settledWeeksIn(db: SqlExecutor, weeks: readonly string[], merchantId?: string, opts: QueryOptions = {}): Promise<SettledWeekRow[]> {
+  if (weeks.length === 0) return [];
+  const table = `${opts.prefix ?? ''}merchant_weeks`;
+  const { rows: exists } = await db.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [table]);
+  if (!exists[0]?.t) return [];
+  const params: unknown[] = [JSON.stringify(weeks)];
+  let filter = '';
+  if (merchantId !== undefined) {
+    params.push(merchantId);
+    filter = `AND merchant_id = $${params.length}`;
+  }
+  const { rows } = await db.query<{ merchant_id: string; week: string; state: Record<string, any> }>(
+    `SELECT merchant_id, week, state FROM ${table} WHERE week IN (SELECT jsonb_array_elements_text($1::jsonb)) ${filter} ORDER BY merchant_id, week`,
+    params,
+  );
+  return rows
+    .filter((r) => r.state && r.state.stats && r.state.rulesVersion)
+    .map((r) => ({
+      merchantId: r.merchant_id,
+      week: r.week,
+      stats: { ordersDue48h: Number(r.state.stats.ordersDue48h), pickedUpWithin48h: Number(r.state.stats.pickedUpWithin48h), lateOrders: Number(r.state.stats.lateOrders) },
+      points: Number(r.state.points),
+      rulesVersion: String(r.state.rulesVersion),
+      closeDueAt: new Date(r.state.closeDueAt).toISOString(),
+    }));
+}
