@@ -21,6 +21,7 @@ import { AuditController } from './audit/audit.controller';
 import { DelaysModule } from './delays/delays.module';
 import { SimulationsModule } from './simulations/simulations.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { MerchantWeeksModule } from './merchant-weeks/merchant-weeks.module';
 import { COMMAND_HANDLERS } from './app/commands';
 import { ConsoleModule } from './console/console';
 import { RateLimits } from './rate-limit/rate-limits';
@@ -30,7 +31,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule, WebhooksModule, ConsoleModule],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule, WebhooksModule, ConsoleModule, MerchantWeeksModule],
       controllers: [HealthController, MetricsController, OrdersController, DisputesController, ReadModelsController, DeadlinesController, AuditController],
       providers: [
         OrdersService,

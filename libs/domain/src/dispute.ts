@@ -53,6 +53,7 @@ import {
   type Judgement,
   type JudgementInput,
   type JudgementReason,
+  type MerchantWeek,
   type RulesVersion,
   parseRulesVersion,
 } from './rules';
@@ -206,7 +207,9 @@ export type JudgementBasis =
   | 'DEFENSE_VERIFIED'
   | 'CONSUMER_REJECTED_REFUND'
   | 'NO_PICKUP_BY_AGREED_DATE'
-  | 'ADJUDICATOR';
+  | 'ADJUDICATOR'
+  | 'APPEAL_UPHELD'
+  | 'APPEAL_OVERTURNED';
 
 // ------------------------------------------------------------------------------------------ commands
 
@@ -363,6 +366,8 @@ export interface DisputeJudged {
     context: JudgeContext;
     basis: JudgementBasis;
     assessment?: ShippingAssessment;
+    /** An appeal decision: the judgement it replaces (the earlier one stays in the history, marked superseded). */
+    supersedes?: { decidedAt: string; outcome: Outcome; violation?: Violation; decidedBy: Judgement['decidedBy'] };
   };
 }
 export interface DeadlineFired {
@@ -405,6 +410,14 @@ export type ChoiceRecord = Omit<OptionChosen['data'], 'disputeId'>;
 export type ReviewRecord = Omit<ReviewRequested['data'], 'disputeId'>;
 export type SettlementRecord = Omit<DisputeSettled['data'], 'disputeId'>;
 
+export interface JudgementRecord {
+  judgement: Judgement;
+  basis: JudgementBasis;
+  context: JudgeContext;
+  /** When an appeal decision replaced this judgement. */
+  supersededAt?: string;
+}
+
 export interface DisputeState {
   status: 'NONE' | DisputeStatus;
   disputeId: string;
@@ -432,6 +445,10 @@ export interface DisputeState {
   review: ReviewRecord | null;
   judgement: Judgement | null;
   judgementContext: JudgeContext | null;
+  /** How the standing judgement came about (DisputeJudged basis). */
+  judgementBasis: JudgementBasis | null;
+  /** Every judgement in order; one an appeal decision replaced carries `supersededAt`. */
+  judgements: JudgementRecord[];
   firedDeadlines: { deadline: DeadlineKind; dueAt: string; firedAt: string }[];
 }
 
@@ -461,6 +478,8 @@ export function initialState(): DisputeState {
     review: null,
     judgement: null,
     judgementContext: null,
+    judgementBasis: null,
+    judgements: [],
     firedDeadlines: [],
   };
 }
@@ -520,8 +539,20 @@ export function evolve(state: DisputeState, event: { type: string; data: unknown
       const { disputeId: _id, ...r } = e.data;
       return { ...state, status: 'UNDER_REVIEW', review: r };
     }
-    case 'DisputeJudged':
-      return { ...state, status: 'JUDGED', judgement: e.data.judgement, judgementContext: e.data.context };
+    case 'DisputeJudged': {
+      const history = (state.judgements ?? []).map((r, i, all) =>
+        e.data.supersedes && i === all.length - 1 ? { ...r, supersededAt: e.data.judgement.decidedAt } : r,
+      );
+      const record: JudgementRecord = { judgement: e.data.judgement, basis: e.data.basis, context: e.data.context };
+      return {
+        ...state,
+        status: 'JUDGED',
+        judgement: e.data.judgement,
+        judgementContext: e.data.context,
+        judgementBasis: e.data.basis,
+        judgements: [...history, record],
+      };
+    }
     case 'DeadlineFired':
       return {
         ...state,
@@ -542,6 +573,33 @@ export function isFinal(state: DisputeState, now?: string): boolean {
   if (state.status !== 'SETTLED') return false;
   if (state.contestWindowEndsAt === null || state.contestWindowClosed) return true;
   return now !== undefined && toMs(now, 'now') > Date.parse(state.contestWindowEndsAt);
+}
+
+/**
+ * Whether the standing judgement holds the merchant not liable for the order's late shipment (so the order's
+ * lateness is not counted on the scorecard or in the week's assessment): a verified no-fault defense, an
+ * adjudicator's not-liable decision in a review where late shipment was at issue, or an appeal that
+ * overturned a late-shipment liability. A not-liable judgement at the response deadline (the order was not
+ * late yet, or not assessed) excuses nothing: lateness that comes later still counts.
+ */
+export function lateShipmentExcuse(state: DisputeState): { basis: JudgementBasis; decidedAt: string } | null {
+  const j = state.judgement;
+  if (!j || j.outcome !== 'MERCHANT_NOT_LIABLE' || state.status !== 'JUDGED') return null;
+  const basis = state.judgementBasis;
+  const excuse = { basis: basis!, decidedAt: j.decidedAt };
+  switch (basis) {
+    case 'DEFENSE_VERIFIED':
+      return excuse;
+    case 'ADJUDICATOR':
+      return state.review?.allowedViolations.includes('LATE_SHIPMENT') ? excuse : null;
+    case 'APPEAL_OVERTURNED': {
+      const history = state.judgements ?? [];
+      const appealed = history[history.length - 2]?.judgement;
+      return appealed?.violation === 'LATE_SHIPMENT' ? excuse : null;
+    }
+    default:
+      return null;
+  }
 }
 
 function contestable(state: DisputeState): boolean {
@@ -903,6 +961,7 @@ function judgedEvent(
   assessment?: ShippingAssessment,
 ): DisputeJudged {
   const context: JudgeContext = { rulesVersion: ctx.rulesVersion, merchantWeek: ctx.merchantWeek ?? null };
+  if (ctx.weekFinal === true) context.weekFinal = true;
   return {
     type: 'DisputeJudged',
     data: compact({ disputeId: state.disputeId, judgement: renderJudgement(input, context), context, basis, assessment }),
@@ -1381,6 +1440,8 @@ export interface DisputeView {
   choice?: ChoiceView;
   choices: ChoiceView[];
   judgement?: Judgement;
+  /** Every judgement in order: one an appeal decision replaced carries `supersededAt`; `judgement` is the standing one. */
+  judgements: (Judgement & { supersededAt?: string })[];
   final: boolean;
   deadlines: PendingDeadline[];
   agreedShipBy?: string;
@@ -1426,6 +1487,7 @@ export function toDisputeView(state: DisputeState, now?: string): DisputeView {
     choice: standing ? choiceView(standing) : undefined,
     choices: state.choices.map(choiceView),
     judgement: state.judgement ?? undefined,
+    judgements: (state.judgements ?? []).map((r) => (r.supersededAt ? { ...r.judgement, supersededAt: r.supersededAt } : r.judgement)),
     final: isFinal(state, now),
     deadlines: pendingDeadlines(state),
     agreedShipBy: state.agreedShipBy ?? undefined,
@@ -1442,51 +1504,95 @@ export function toDisputeView(state: DisputeState, now?: string): DisputeView {
 
 // -------------------------------------------------------------------------------------------- replay
 
-export interface RejudgeResult {
-  rulesVersion: RulesVersion;
-  /** The judgement as recorded (null when the case has none). */
-  recorded: Judgement | null;
-  /** The same judgement recomputed under `rulesVersion` from the recorded inputs. */
-  replayed: Judgement | null;
-  /** Whether outcome, violation or penalty points differ. */
+export interface RejudgedJudgement {
+  /** As recorded in its DisputeJudged event (points as they stood then; provisional while the week was open). */
+  recorded: Judgement;
+  /** The recorded judgement under its own rules version with the week statistics of the replay (`weekStats`): its points as settled / as they stand now. */
+  settled: Judgement;
+  /** The same judgement under the replay's rules version and week statistics. */
+  replayed: Judgement;
   differs: boolean;
   differences: string[];
-  /** The dispute state folded from the events with the replayed judgement. */
+  /** Set on a judgement an appeal decision replaced. */
+  supersededAt?: string;
+}
+
+export interface RejudgeResult {
+  rulesVersion: RulesVersion;
+  /** The standing judgement as recorded (null when the case has none). */
+  recorded: Judgement | null;
+  /** The standing judgement under its own version with the replay's week statistics (= recorded without `weekStats`). */
+  settled: Judgement | null;
+  /** The standing judgement recomputed under `rulesVersion` from the recorded inputs. */
+  replayed: Judgement | null;
+  /** Whether outcome, violation or penalty points differ between `settled` and `replayed`. */
+  differs: boolean;
+  differences: string[];
+  /** Every judgement of the case in order (an appealed one and its appeal decision). */
+  judgements: RejudgedJudgement[];
+  /** The dispute state folded from the events with the replayed judgements. */
   state: DisputeState;
 }
 
+/** The week statistics a replay judges with: the week's settled statistics, or those at the time of asking. */
+export interface ReplayWeek {
+  merchantWeek: MerchantWeek | null;
+  /** True when `merchantWeek` is the settled week (its assessment was recorded). */
+  weekFinal: boolean;
+}
+
+function compareJudgements(a: Judgement, b: Judgement): string[] {
+  const out: string[] = [];
+  if (a.outcome !== b.outcome) out.push(`outcome: ${a.outcome} → ${b.outcome}`);
+  if (a.violation !== b.violation) out.push(`violation: ${a.violation} → ${b.violation}`);
+  if (a.penalty.points !== b.penalty.points) out.push(`penalty points: ${a.penalty.points} (${a.rulesVersion}) → ${b.penalty.points} (${b.rulesVersion})`);
+  return out;
+}
+
 /**
- * Recomputes a case's judgement under another rules version from its recorded events alone: every
+ * Recomputes a case's judgements under another rules version from its recorded events alone: every
  * DisputeJudged event carries the judgement input (outcome, violation, reasons, decidedBy/At) and the
- * JudgeContext (merchantWeek) it was rendered with; the same renderJudgement is applied with the other
- * version. Order facts are not needed (they are captured in the events).
+ * JudgeContext it was rendered with; the same renderJudgement is applied with the other version. Order
+ * facts are not needed (they are captured in the events).
+ *
+ * `weekStats`: the merchant-week statistics to judge late-shipment points by — the app passes the week's
+ * settled statistics (closed week) or those at the time of asking (open week), never the instant inside the
+ * week the judgement was rendered at (v2 points depend on the whole week). Without it the recorded context is
+ * used.
  */
-export function rejudge(events: readonly { type: string; data: unknown }[], rulesVersion: RulesVersion): RejudgeResult {
+export function rejudge(events: readonly { type: string; data: unknown }[], rulesVersion: RulesVersion, weekStats?: ReplayWeek): RejudgeResult {
   const version = parseRulesVersion(rulesVersion);
   let state = initialState();
-  let recorded: Judgement | null = null;
-  let replayed: Judgement | null = null;
+  const judgements: RejudgedJudgement[] = [];
   for (const event of events) {
     if (event.type === 'DisputeJudged') {
       const d = (event as DisputeJudged).data;
-      recorded = d.judgement;
-      const { rulesVersion: _v, penalty: _p, ...input } = d.judgement;
-      const context: JudgeContext = { rulesVersion: version, merchantWeek: d.context?.merchantWeek ?? null };
-      replayed = renderJudgement(input, context);
-      state = evolve(state, { type: 'DisputeJudged', data: { ...d, judgement: replayed, context } });
+      const { rulesVersion: recordedVersion, penalty: _p, ...input } = d.judgement;
+      const week: JudgeContext = weekStats
+        ? { rulesVersion: version, merchantWeek: weekStats.merchantWeek, ...(weekStats.weekFinal ? { weekFinal: true } : {}) }
+        : { rulesVersion: version, merchantWeek: d.context?.merchantWeek ?? null, ...(d.context?.weekFinal ? { weekFinal: true } : {}) };
+      const replayed = renderJudgement(input, week);
+      const settled = weekStats ? renderJudgement(input, { ...week, rulesVersion: recordedVersion }) : d.judgement;
+      const prev = judgements[judgements.length - 1];
+      if (prev && d.supersedes) prev.supersededAt = d.judgement.decidedAt;
+      const differences = compareJudgements(settled, replayed);
+      judgements.push({ recorded: d.judgement, settled, replayed, differs: differences.length > 0, differences });
+      state = evolve(state, { type: 'DisputeJudged', data: { ...d, judgement: replayed, context: week } });
     } else {
       state = evolve(state, event);
     }
   }
-  const differences: string[] = [];
-  if (recorded && replayed) {
-    if (recorded.outcome !== replayed.outcome) differences.push(`outcome: ${recorded.outcome} → ${replayed.outcome}`);
-    if (recorded.violation !== replayed.violation) differences.push(`violation: ${recorded.violation} → ${replayed.violation}`);
-    if (recorded.penalty.points !== replayed.penalty.points) {
-      differences.push(`penalty points: ${recorded.penalty.points} (${recorded.rulesVersion}) → ${replayed.penalty.points} (${version})`);
-    }
-  }
-  return { rulesVersion: version, recorded, replayed, differs: differences.length > 0, differences, state };
+  const last = judgements[judgements.length - 1];
+  return {
+    rulesVersion: version,
+    recorded: last?.recorded ?? null,
+    settled: last?.settled ?? null,
+    replayed: last?.replayed ?? null,
+    differs: last?.differs ?? false,
+    differences: last?.differences ?? [],
+    judgements,
+    state,
+  };
 }
 
 export const decider: Decider<DisputeCommand, DisputeEvent, DisputeState> = { decide, evolve, initialState };

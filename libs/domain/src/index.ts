@@ -45,12 +45,14 @@ export {
   rejudge,
   verifyDefense,
   assessmentFinding,
+  lateShipmentExcuse,
   type DisputeCommand,
   type DisputeEvent,
   type DisputeState,
   type DisputeView,
   type ChoiceView,
   type ChoiceRecord,
+  type JudgementRecord,
   type ReviewRecord,
   type SettlementRecord,
   type ChoiceInput,
@@ -69,6 +71,8 @@ export {
   type OptionEvaluation,
   type PendingDeadline,
   type RejudgeResult,
+  type RejudgedJudgement,
+  type ReplayWeek,
   type OpenDispute,
   type ChooseOption,
   type ConsumerRespond,
@@ -150,3 +154,34 @@ export {
 
 // What-if simulations (a period re-judged under another rules version).
 export * from './simulation/simulation';
+
+// Merchant-week aggregate (week settlement of penalty points; one stream per merchant and ISO week).
+export * as merchantWeek from './merchant-week';
+export {
+  merchantWeekDecider,
+  merchantWeekStream,
+  parseMerchantWeekStream,
+  weekCloseDueAt,
+  latestClosableWeek,
+  settledMerchantWeek,
+  settledWeekPoints,
+  lateReasonsAsOf,
+  toMerchantWeekView,
+  MERCHANT_WEEK_STREAM_PREFIX,
+  MERCHANT_WEEK_EVENT_TYPES,
+  type MerchantWeekState,
+  type MerchantWeekEvent,
+  type MerchantWeekCommand,
+  type MerchantWeekClosed,
+  type MerchantWeekAssessmentCorrected,
+  type MerchantWeekView,
+  type MerchantWeekCorrection,
+  type CloseMerchantWeek,
+  type CorrectMerchantWeekAssessment,
+  type LateOrderInput,
+  type LateShipmentExcuse,
+  type CountedLateOrder,
+  type ExcusedLateOrder,
+  type SettledWeekStats,
+  type CorrectionReason,
+} from './merchant-week';

@@ -50,6 +50,12 @@ export interface MerchantWeek {
 export interface JudgeContext {
   rulesVersion: RulesVersion;
   merchantWeek?: MerchantWeek | null;
+  /**
+   * True when `merchantWeek` is the week's settled statistics (the week's assessment was recorded, see
+   * merchant-week/): the judgement's points are then final. Absent/false: the week is still open and the
+   * points are provisional (`penalty.provisional`).
+   */
+  weekFinal?: boolean;
 }
 
 export interface JudgementReason {
@@ -61,6 +67,15 @@ export interface JudgementReason {
 export interface Penalty {
   points: number;
   basis: string;
+  /**
+   * True while the merchant-week the points depend on is open: a late-shipment liability rendered before the
+   * week's assessment was recorded. The week's assessment (merchant-week stream) settles them. Judgements
+   * without points (not liable, other violations) are never provisional. Absent on events recorded before
+   * week settlement existed (read as provisional for late-shipment liabilities).
+   */
+  provisional?: boolean;
+  /** The merchant-week ('YYYY-Www') whose statistics the points depend on, when known. */
+  week?: string;
 }
 
 export interface Judgement {
@@ -104,7 +119,9 @@ export function validateMerchantWeek(w: MerchantWeek | null | undefined): Mercha
 
 export function validateJudgeContext(ctx: JudgeContext | undefined): JudgeContext {
   if (!ctx || typeof ctx !== 'object') throw invalidInput('rules (JudgeContext) is required', { field: 'rules' });
-  return { rulesVersion: parseRulesVersion(ctx.rulesVersion), merchantWeek: validateMerchantWeek(ctx.merchantWeek) };
+  const out: JudgeContext = { rulesVersion: parseRulesVersion(ctx.rulesVersion), merchantWeek: validateMerchantWeek(ctx.merchantWeek) };
+  if (ctx.weekFinal === true) out.weekFinal = true;
+  return out;
 }
 
 /** Points one judgement carries under a published rules version (see the attribution rules above). */
@@ -119,7 +136,11 @@ export function casePenalty(
 
 /** Applies a rules version to a judgement input: the one place a judgement's penalty is computed. */
 export function renderJudgement(input: JudgementInput, ctx: JudgeContext): Judgement {
-  const penalty = casePenalty(ctx.rulesVersion, input.outcome, input.violation, ctx.merchantWeek);
+  const penalty: Penalty = { ...casePenalty(ctx.rulesVersion, input.outcome, input.violation, ctx.merchantWeek), provisional: false };
+  if (input.outcome === 'MERCHANT_LIABLE' && input.violation === 'LATE_SHIPMENT') {
+    penalty.provisional = ctx.weekFinal !== true;
+    if (ctx.merchantWeek) penalty.week = ctx.merchantWeek.week;
+  }
   const j: Judgement = {
     outcome: input.outcome,
     decidedBy: input.decidedBy,

@@ -47,6 +47,9 @@ export const configSchema = z
       .default('Asia/Shanghai')
       .refine((tz) => IANAZone.isValidZone(tz), { message: 'BUSINESS_TIMEZONE must be an IANA time zone such as Asia/Shanghai' }),
     RULES_VERSION: z.enum(['v1', 'v2']).default('v2'),
+    // Appeals: the merchant may appeal a liability this long after its decision; the review is overdue after APPEAL_REVIEW_WINDOW.
+    APPEAL_WINDOW: isoDuration('APPEAL_WINDOW', 'P7D'),
+    APPEAL_REVIEW_WINDOW: isoDuration('APPEAL_REVIEW_WINDOW', 'P2D'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEADLINE_POLL_INTERVAL: isoDuration('DEADLINE_POLL_INTERVAL', 'PT1S'),
     AUDIT_SIGNING_KEY: z.string().optional(),

@@ -6,10 +6,12 @@ import { DisputesService } from '../disputes/disputes.service';
 import { ProjectionsService } from '../read-models/projections.service';
 import { Metrics } from '../infra/metrics';
 import { DelayDeadlines } from '../delays/delay-deadlines';
+import { WeekSettlementService } from '../merchant-weeks/week-settlement.service';
 
 /**
  * Deadlines are derived from events (the `deadlines` read model holds each case's pending deadlines; the
- * `delays` read model holds delay-card expiries and delay-report review due times) and
+ * `delays` read model holds delay-card expiries and delay-report review due times; merchant-week closes
+ * follow from the calendar and the `order_shipping` / `merchant_weeks` read models) and
  * fired by a scheduler inside the service every DEADLINE_POLL_INTERVAL. Firing is exactly-once even with
  * several instances: the dispute decider ignores a deadline that is no longer pending, and the append uses
  * the stream's exact expected revision, so a second instance firing the same deadline records nothing.
@@ -27,6 +29,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
     private readonly projections: ProjectionsService,
     private readonly metrics: Metrics,
     private readonly delayDeadlines: DelayDeadlines,
+    private readonly weekSettlement: WeekSettlementService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,7 +37,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
     const tick = async () => {
       if (this.stopped) return;
       try {
-        await this.runOnce();
+        await this.runOnce(false);
       } catch (e) {
         this.logger.warn({ err: e }, 'deadline run failed; retrying on the next tick');
       } finally {
@@ -45,19 +48,25 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** Fires every deadline due now; returns how many recorded something. Concurrent callers share one run. */
-  runOnce(): Promise<number> {
+  runOnce(force = true): Promise<number> {
     if (!this.running) {
-      this.running = this.fireDue().finally(() => {
+      this.running = this.fireDue(force).finally(() => {
         this.running = null;
       });
     }
     return this.running;
   }
 
-  private async fireDue(): Promise<number> {
+  private async fireDue(force: boolean): Promise<number> {
     await this.projections.catchUp();
     // Delay cards expiring and delay reports overdue for review (their own read model and streams).
     let fired = await this.delayDeadlines.runOnce();
+    // Merchant-weeks whose close (WEEK_CLOSE_DELAY after the week's end) is due: the week's assessment.
+    try {
+      fired += await this.weekSettlement.runOnce(force);
+    } catch (e) {
+      this.logger.error({ err: e }, 'week settlement failed; retrying on the next run');
+    }
     const seen = new Set<string>();
     for (;;) {
       const now = new Date().toISOString();

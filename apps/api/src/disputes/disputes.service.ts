@@ -31,6 +31,7 @@ import { toUtcIso } from '../dto/validators';
 import { ProblemException } from '../http/problem';
 import { MerchantWeekSource } from './merchant-week';
 import { DelayExcuseSource } from './delay-excuses';
+import { WeekSettlementService } from '../merchant-weeks/week-settlement.service';
 
 export const disputeStream = (disputeId: string) => `dispute-${disputeId}`;
 export const orderStream = (orderId: string) => `order-${orderId}`;
@@ -62,6 +63,7 @@ export class DisputesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly merchantWeeks: MerchantWeekSource,
     private readonly delayExcuses: DelayExcuseSource,
+    private readonly weeks: WeekSettlementService,
   ) {
     this.settings = {
       responseWindowMs: config.RESPONSE_WINDOW.ms,
@@ -76,14 +78,40 @@ export class DisputesService {
   }
 
   /**
+   * The view with the standing judgement's points as its week settled them, as of `asOf` (now by default):
+   * `judgement.penalty` is what the judgement recorded (provisional while its week was open);
+   * `judgement.settledPenalty` appears once the week's assessment (and any correction) was recorded by then.
+   */
+  async present(state: DisputeState, revision: number | null, asOf?: string): Promise<DisputeResponse> {
+    const view = this.view(state, revision, asOf);
+    const settled = await this.settledPenalty(state, asOf);
+    if (settled && view.judgement) view.judgement = { ...view.judgement, settledPenalty: settled } as typeof view.judgement;
+    return view;
+  }
+
+  private async settledPenalty(state: DisputeState, asOf?: string) {
+    const j = state.judgement;
+    const week = j?.penalty?.week ?? state.judgementContext?.merchantWeek?.week;
+    if (!j || j.violation !== 'LATE_SHIPMENT' || !week) {
+      // An overturned late-shipment liability: show how the week settles the order (not counted).
+      const prior = (state.judgements ?? []).find((r) => r.judgement.violation === 'LATE_SHIPMENT');
+      const w = prior?.judgement.penalty?.week ?? prior?.context?.merchantWeek?.week;
+      return j && prior && w ? this.weeks.settlementOf(state.merchantId, state.orderId, w, asOf) : null;
+    }
+    return this.weeks.settlementOf(state.merchantId, state.orderId, week, asOf);
+  }
+
+  /**
    * The rules a judgement is rendered with: the configured version and the merchant's week stats (v2 points
    * depend on the weekly 48 h pickup rate). The week is the one the order's pickup deadline falls in — the week
-   * its lateness counts in — or the current one when the order has no clock yet. Both are captured in the event.
+   * its lateness counts in — or the current one when the order has no clock yet; its statistics are the settled
+   * ones once the week closed (points final), otherwise those as of now (points provisional). Both are captured
+   * in the event.
    */
   async rules(merchantId: string, now: string, order?: OrderSnapshot): Promise<JudgeContext> {
     const instant = (order && assessShipping(order, now).pickupDueAt) || now;
-    const week = Date.parse(instant) > Date.parse(now) ? now : instant;
-    return { rulesVersion: this.config.RULES_VERSION, merchantWeek: await this.merchantWeeks.get(merchantId, week) };
+    const week = await this.merchantWeeks.get(merchantId, instant, now);
+    return { rulesVersion: this.config.RULES_VERSION, merchantWeek: week.merchantWeek, ...(week.weekFinal ? { weekFinal: true } : {}) };
   }
 
   private async rulesFor(state: DisputeState, now: string): Promise<JudgeContext> {
@@ -157,7 +185,7 @@ export class DisputesService {
   async get(id: string, actor: Actor, at?: string): Promise<DisputeResponse> {
     if (at === undefined) {
       const { state, revision } = await this.loadVisible(id, actor);
-      return this.view(state, revision);
+      return this.present(state, revision);
     }
     const { events } = await this.loadVisible(id, actor);
     let upTo: (e: RecordedEvent) => boolean;
@@ -183,7 +211,7 @@ export class DisputesService {
       revision = e.revision;
     }
     if (revision === null) throw new ProblemException(404, 'NOT_YET_OPEN', `Dispute ${id} did not exist at ${at}.`);
-    return { ...this.view(state, revision, asOf), asOf } as DisputeResponse;
+    return { ...(await this.present(state, revision, asOf)), asOf } as DisputeResponse;
   }
 
   async options(id: string, actor: Actor) {
@@ -281,12 +309,14 @@ export class DisputesService {
     return r.appended.length > 0;
   }
 
-  async timeline(id: string, actor: Actor): Promise<{ disputeId: string; stream: string; items: TimelineEntry[] }> {
+  async timeline(id: string, actor: Actor): Promise<{ disputeId: string; stream: string; items: TimelineEntry[]; settledPenalty?: unknown }> {
     const { events } = await this.loadVisible(id, actor);
     let state = disputeDecider.initialState();
-    const items = events.map((e) => {
+    const items: TimelineEntry[] = [];
+    for (const e of events) {
       state = disputeDecider.evolve(state, toDomainEvent(e));
-      return {
+      const { revision: _r, stream: _s, ...stateAfter } = await this.present(state, e.revision, e.recordedAt);
+      items.push({
         revision: e.revision,
         position: e.position,
         eventId: e.eventId,
@@ -295,22 +325,31 @@ export class DisputesService {
         actor: e.metadata?.actor ?? null,
         metadata: e.metadata,
         data: e.data,
-        stateAfter: toDisputeView(state, e.recordedAt),
-      };
-    });
-    return { disputeId: id, stream: disputeStream(id), items };
+        stateAfter: stateAfter as DisputeView,
+      });
+    }
+    // How the week settled the points since (the judgement's points as they stood then are in stateAfter).
+    const settlement = state.status !== 'NONE' ? await this.settledPenalty(state) : null;
+    return { disputeId: id, stream: disputeStream(id), items, ...(settlement ? { settledPenalty: settlement } : {}) };
   }
 
   async replay(id: string, rulesVersion: RulesVersion, actor: Actor) {
-    const { events } = await this.loadVisible(id, actor);
-    const r = rejudge(events.map(toDomainEvent), rulesVersion);
+    const { events, state } = await this.loadVisible(id, actor);
+    // The week's statistics at its close (settled), or at the time of asking for an open week — never the
+    // instant inside the week the judgement was rendered at.
+    const now = new Date().toISOString();
+    const week = state.judgement ? await this.rulesFor(state, now) : null;
+    const r = rejudge(events.map(toDomainEvent), rulesVersion, week ? { merchantWeek: week.merchantWeek ?? null, weekFinal: week.weekFinal === true } : undefined);
     return {
       disputeId: id,
       rulesVersion,
       recorded: r.recorded,
+      settled: r.settled,
       replayed: r.replayed,
       differs: r.differs,
       differences: r.differences,
+      weekStats: week ? { merchantWeek: week.merchantWeek ?? null, final: week.weekFinal === true } : null,
+      judgements: r.judgements,
       replayedState: toDisputeView(r.state, events[events.length - 1].recordedAt),
     };
   }

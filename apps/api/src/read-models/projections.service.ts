@@ -9,7 +9,6 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { SQL_DB } from '../infra/tokens';
 import { Metrics } from '../infra/metrics';
 import { ProjectionStatusSource } from '../health/projection-status';
-import { MerchantWeekSource } from '../disputes/merchant-week';
 
 function failureSummary(f: ProjectionFailure) {
   return { eventId: f.eventId, eventType: f.eventType, stream: f.stream, revision: f.revision, position: f.position, error: f.error, attempts: f.attempts, since: f.firstFailedAt, status: f.status };
@@ -37,7 +36,6 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
     status: ProjectionStatusSource,
-    merchantWeeks: MerchantWeekSource,
   ) {
     this.read = createProjections({ timezone: config.BUSINESS_TIMEZONE });
     this.defaultRulesVersion = config.RULES_VERSION;
@@ -64,7 +62,6 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
       },
     );
     status.register(() => this.status());
-    merchantWeeks.register((merchantId, instant) => this.read.merchantWeekStats(this.db, merchantId, instant, instant));
   }
 
   /**

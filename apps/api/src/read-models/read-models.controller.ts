@@ -131,6 +131,17 @@ export class ReadModelsController {
     const [v1, v2] = await Promise.all(
       (['v1', 'v2'] as const).map((rulesVersion) => this.projections.read.scorecard(this.projections.db, { merchantId: p.merchantId!, week: q.week, rulesVersion, now })),
     );
-    return { merchantId: p.merchantId, week: q.week, v1, v2, differs: v1.points !== v2.points, pointsDifference: v2.points - v1.points };
+    // A closed week compares its settled statistics (both versions from the same assessment); an open one the time of asking.
+    return {
+      merchantId: p.merchantId,
+      week: q.week,
+      final: v1.final,
+      ...(v1.closedAt ? { closedAt: v1.closedAt } : {}),
+      asOf: v1.asOf,
+      v1,
+      v2,
+      differs: v1.points !== v2.points,
+      pointsDifference: v2.points - v1.points,
+    };
   }
 }

@@ -13,7 +13,7 @@
  * Deterministic: rows depend only on event data and `recordedAt` (updated_at), never on the clock.
  * Idempotent: an event at or below the stored revision is skipped, and the upsert is guarded by revision.
  */
-import { dispute, isFinal, pendingDeadlines, type DisputeState } from '@app/domain';
+import { dispute, isFinal, lateShipmentExcuse, pendingDeadlines, type DisputeState } from '@app/domain';
 import type { RecordedEvent, SqlExecutor } from '@app/event-store';
 import type { Projection } from '../projection';
 import { DISPUTE_STREAM_PREFIX, foldBatch, IN_IDS, isoOrNull, upsertRows } from './support';
@@ -80,6 +80,12 @@ export const DISPUTE_STATE_DDL: readonly string[] = [
     final boolean NOT NULL,
     revision integer NOT NULL
   )`,
+  // Week settlement and appeals (added later: ADD COLUMN keeps existing tables; rows fill in as cases change,
+  // or at once with a rebuild of this projection).
+  `ALTER TABLE {prefix}judgements ADD COLUMN IF NOT EXISTS late_excused boolean NOT NULL DEFAULT false`,
+  `ALTER TABLE {prefix}judgements ADD COLUMN IF NOT EXISTS basis text`,
+  `ALTER TABLE {prefix}judgements ADD COLUMN IF NOT EXISTS history jsonb`,
+  `CREATE INDEX IF NOT EXISTS {prefix}judgements_order_idx ON {prefix}judgements (order_id)`,
   `CREATE INDEX IF NOT EXISTS {prefix}judgements_decided_idx ON {prefix}judgements (decided_at, dispute_id)`,
   `CREATE INDEX IF NOT EXISTS {prefix}judgements_merchant_idx ON {prefix}judgements (merchant_id, decided_at, dispute_id)`,
 ];
@@ -136,6 +142,9 @@ const JUDGEMENT_COLUMNS = [
   ['judgement', 'jsonb'],
   ['final', 'boolean'],
   ['revision', 'integer'],
+  ['late_excused', 'boolean'],
+  ['basis', 'text'],
+  ['history', 'jsonb'],
 ] as const;
 
 /** What a settled dispute's row says in `outcome` (judged rows carry MERCHANT_LIABLE / MERCHANT_NOT_LIABLE). */
@@ -175,6 +184,11 @@ export function disputeStateRow(state: DisputeState, meta: { id: string; stream:
   };
 }
 
+/** Every judgement of a case in order (an appealed one with supersededAt), as the judgements list shows them. */
+export function judgementHistory(state: DisputeState) {
+  return (state.judgements ?? []).map((r) => ({ ...r.judgement, basis: r.basis, ...(r.supersededAt ? { supersededAt: r.supersededAt } : {}) }));
+}
+
 /** The judgements row of a dispute, or null while it is neither JUDGED nor SETTLED. */
 export function judgementRow(state: DisputeState, meta: { id: string; revision: number }) {
   const base = {
@@ -202,6 +216,9 @@ export function judgementRow(state: DisputeState, meta: { id: string; revision: 
       penalty_basis: j.penalty?.basis ?? null,
       merchant_week: state.judgementContext?.merchantWeek ?? null,
       judgement: j,
+      late_excused: lateShipmentExcuse(state) !== null,
+      basis: state.judgementBasis ?? null,
+      history: (state.judgements ?? []).length > 1 ? judgementHistory(state) : null,
     };
   }
   if (state.status === 'SETTLED' && state.settlement) {
@@ -221,6 +238,9 @@ export function judgementRow(state: DisputeState, meta: { id: string; revision: 
       penalty_basis: null,
       merchant_week: null,
       judgement: null,
+      late_excused: false,
+      basis: null,
+      history: null,
     };
   }
   return null;

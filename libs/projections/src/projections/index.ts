@@ -3,7 +3,8 @@
  *
  * Projections (each runs from its own checkpoint; both are deterministic and idempotent):
  *  - `dispute_state` → tables dispute_state (case list, adjudication queue), deadlines, judgements;
- *  - `order_shipping` → table order_shipping (per-order shipping inputs for the merchant scorecard).
+ *  - `order_shipping` → table order_shipping (per-order shipping inputs for the merchant scorecard);
+ *  - `merchant_weeks` → table merchant_weeks (settled merchant-weeks: assessment and corrections).
  *
  * The tables do not depend on the business timezone (they hold instants); weeks are cut at query time.
  * `createProjections({timezone})` validates the timezone and binds it into the week-based queries, so a
@@ -16,6 +17,7 @@ import { disputeStateProjection } from './dispute-state.projection';
 import { orderShippingProjection } from './order-shipping.projection';
 import { merchantWeekStats, scorecard, type QueryOptions, type Scorecard, type ScorecardArgs } from './queries';
 import { delaysProjection } from '../delays.projection';
+import { merchantWeeksProjection } from './merchant-week.projection';
 
 export * from './cursor';
 export * from './support';
@@ -23,6 +25,7 @@ export * from './dispute-state.projection';
 export * from './order-shipping.projection';
 export * from './queries';
 export * from './simulation-queries';
+export * from './merchant-week.projection';
 
 export const DEFAULT_BUSINESS_TIMEZONE = 'Asia/Shanghai';
 
@@ -46,7 +49,7 @@ export function createProjections(opts: ProjectionOptions = {}): ServiceProjecti
   isoWeekOf('2000-01-01T00:00:00Z', timezone); // throws INVALID_INPUT on an unknown zone
   return {
     timezone,
-    projections: [disputeStateProjection, orderShippingProjection, delaysProjection],
+    projections: [disputeStateProjection, orderShippingProjection, delaysProjection, merchantWeeksProjection],
     scorecard: (db, args) => scorecard(db, { ...args, timezone }),
     merchantWeekStats: (db, merchantId, instant, now, o) => merchantWeekStats(db, merchantId, instant, timezone, now, o),
   };

@@ -51,6 +51,8 @@ export const ORDER_SHIPPING_DDL: readonly string[] = [
     updated_at timestamptz NOT NULL
   )`,
   `CREATE INDEX IF NOT EXISTS {prefix}order_shipping_pickup_due_idx ON {prefix}order_shipping (merchant_id, pickup_due_at)`,
+  // Week settlement: the merchants with orders due in a calendar week.
+  `CREATE INDEX IF NOT EXISTS {prefix}order_shipping_due_idx ON {prefix}order_shipping (pickup_due_at)`,
 ];
 
 const COLUMNS = [
@@ -150,17 +152,21 @@ export function shippingSql(t: string, o = 'o') {
 }
 
 /**
- * The week-statistics columns (ordersDue48h, pickedUpWithin48h, lateOrders, pendingOrders, refundedBeforeDue) of
+ * The week-statistics columns (ordersDue48h, pickedUpWithin48h, lateOrders, excusedLateOrders, pendingOrders, refundedBeforeDue) of
  * the `order_shipping` rows (alias `o`) aggregated as of the instant expression `t`; one definition for the
  * scorecard (weekShippingStats) and the what-if simulation (periodWeekStats). See weekShippingStats for the rules.
  */
-export function weekStatsColumnsSql(t: string, o = 'o'): string {
+export function weekStatsColumnsSql(t: string, o = 'o', prefix = ''): string {
   const s = shippingSql(t, o);
+  // A late order whose dispute's standing judgement holds the merchant not liable for the late shipment (a
+  // verified defense, an adjudicator's not-liable decision on it, an overturned appeal) is not counted late.
+  const excused = `EXISTS (SELECT 1 FROM ${prefix}judgements j WHERE j.order_id = ${o}.order_id AND j.late_excused)`;
   const obligated = `NOT coalesce(${s.refundedAt} <= ${o}.pickup_due_at, false)`;
   const known = `(${t} > ${o}.pickup_due_at OR ${s.pickupDone} IS NOT NULL)`;
   return `count(*) FILTER (WHERE ${obligated} AND ${known})::int AS "ordersDue48h",
        count(*) FILTER (WHERE ${obligated} AND ${s.pickupDone} <= ${o}.pickup_due_at)::int AS "pickedUpWithin48h",
-       count(*) FILTER (WHERE ${s.late})::int AS "lateOrders",
+       count(*) FILTER (WHERE ${s.late} AND NOT ${excused})::int AS "lateOrders",
+       count(*) FILTER (WHERE ${s.late} AND ${excused})::int AS "excusedLateOrders",
        count(*) FILTER (WHERE ${obligated} AND NOT ${known})::int AS "pendingOrders",
        count(*) FILTER (WHERE NOT ${obligated})::int AS "refundedBeforeDue"`;
 }

@@ -126,6 +126,7 @@ describe('projections under the runner and the rebuild (real SqlEventStore on PG
     expect(cps.map((c) => [c.name, c.events_applied])).toEqual([
       ['delays', total],
       ['dispute_state', total],
+      ['merchant_weeks', total],
       ['order_shipping', total],
     ]);
     expect(await digests(db, projections)).toEqual(await referenceDigests(db, store, projections));
@@ -210,7 +211,7 @@ describe('projections under the runner and the rebuild (real SqlEventStore on PG
       const live = await digests(db, projections);
 
       const first = await rebuildProjections(store, db, projections, { batchSize: 13 });
-      expect(first.comparisons.map((c) => c.table).sort()).toEqual(['deadlines', 'delay_cards', 'delay_reports', 'dispute_state', 'judgements', 'order_shipping']);
+      expect(first.comparisons.map((c) => c.table).sort()).toEqual(['deadlines', 'delay_cards', 'delay_reports', 'dispute_state', 'judgements', 'merchant_weeks', 'order_shipping']);
       expect(first.comparisons.every((c) => c.equal && c.liveRows === c.rebuiltRows)).toBe(true);
       expect(first.matched).toBe(true);
       expect(first.swapped).toBe(true);

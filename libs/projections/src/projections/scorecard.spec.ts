@@ -1,13 +1,14 @@
 import { assessShipping, orderSnapshot, weeklyPenaltyPoints, type OrderFactInput } from '@app/domain';
 import type { PgliteDatabase } from '@app/event-store';
 import { disputeStateProjection } from './dispute-state.projection';
+import { merchantWeeksProjection } from './merchant-week.projection';
 import { createProjections } from './index';
 import { orderShippingProjection, shippingSql } from './order-shipping.projection';
 import { merchantWeekStats, scorecard } from './queries';
 import { addHours, applyInBatches, memoryDb, resetTables } from './test-support/spec-helpers';
 import { Scenario } from './testing';
 
-const P = [disputeStateProjection, orderShippingProjection];
+const P = [disputeStateProjection, orderShippingProjection, merchantWeeksProjection];
 const SH = 'Asia/Shanghai'; // UTC+8 all year (no DST)
 
 /*

@@ -37,7 +37,7 @@ export async function periodWeekStats(db: SqlExecutor, weeks: readonly StatsWeek
     merchantFilter = `AND o.merchant_id = $${params.length}`;
   }
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT o.merchant_id AS "merchantId", w.week AS week, ${weekStatsColumnsSql(t, 'o')}
+    `SELECT o.merchant_id AS "merchantId", w.week AS week, ${weekStatsColumnsSql(t, 'o', opts.prefix ?? '')}
        FROM jsonb_to_recordset($1::jsonb) AS w(week text, ws timestamptz, we timestamptz, as_of timestamptz)
        JOIN ${opts.prefix ?? ''}order_shipping o ON o.pickup_due_at >= w.ws AND o.pickup_due_at < w.we
       WHERE ${s.assessed} AND ${s.clock} ${merchantFilter}
@@ -51,6 +51,7 @@ export async function periodWeekStats(db: SqlExecutor, weeks: readonly StatsWeek
     ordersDue48h: Number(r.ordersDue48h),
     pickedUpWithin48h: Number(r.pickedUpWithin48h),
     lateOrders: Number(r.lateOrders),
+    excusedLateOrders: Number(r.excusedLateOrders),
     pendingOrders: Number(r.pendingOrders),
     refundedBeforeDue: Number(r.refundedBeforeDue),
   }));
