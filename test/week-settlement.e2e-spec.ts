@@ -35,7 +35,7 @@ describe.each(STORES)('week settlement (%s store)', (store) => {
   it('settles a past week once: provisional points become final, scorecard/compare/replay use the week at its close', async () => {
     const merchantId = uid('m');
     const { monday, week } = pastWeek(5);
-    const orders = [];
+    const orders: Awaited<ReturnType<Fixtures['order']>>[] = [];
     for (let i = 0; i < 5; i++) {
       const paid = monday + i * HOUR;
       // Waybill after 30 h, pickup after 60 h: both late; nothing picked up within 48 h.
