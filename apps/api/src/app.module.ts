@@ -22,6 +22,7 @@ import { DelaysModule } from './delays/delays.module';
 import { SimulationsModule } from './simulations/simulations.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { MerchantWeeksModule } from './merchant-weeks/merchant-weeks.module';
+import { AppealsModule } from './appeals/appeals.module';
 import { COMMAND_HANDLERS } from './app/commands';
 import { ConsoleModule } from './console/console';
 import { RateLimits } from './rate-limit/rate-limits';
@@ -31,7 +32,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule, WebhooksModule, ConsoleModule, MerchantWeeksModule],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule, WebhooksModule, ConsoleModule, MerchantWeeksModule, AppealsModule],
       controllers: [HealthController, MetricsController, OrdersController, DisputesController, ReadModelsController, DeadlinesController, AuditController],
       providers: [
         OrdersService,

@@ -45,6 +45,7 @@
  * (CONTEST_WINDOW_CLOSED). Exactly at a due time is still in time; a deadline fires at now ≥ dueAt.
  */
 import type { Decider } from './decider';
+import { fileAppeal, judgeAppeal, type AppealFiled, type AppealRecord, type FileAppeal } from './appeal/appeal';
 import { DomainError, invalidInput } from './errors';
 import {
   renderJudgement,
@@ -191,7 +192,7 @@ export interface DelayExcuse {
 export type Finding = JudgementReason & { excuses?: { kind: DelayExcuse['kind']; ref: string; status: DelayExcuse['status'] }[] };
 
 export type ChoiceSlot = 'SETTLEMENT' | 'DEFENSE';
-export type ReviewReason = 'DEFENSE' | 'SETTLEMENT_CONTESTED' | 'CONSUMER_NO_RESPONSE' | 'SETTLEMENT_FAILED';
+export type ReviewReason = 'DEFENSE' | 'SETTLEMENT_CONTESTED' | 'CONSUMER_NO_RESPONSE' | 'SETTLEMENT_FAILED' | 'APPEAL';
 export type SettlementFailure = 'NO_PICKUP_BY_AGREED_DATE' | 'CONSUMER_REJECTED_REFUND';
 export type SettledVia = 'CHOICE' | 'PICKUP_OBSERVED' | 'AGREED_SHIP_BY_DEADLINE' | 'CONSUMER_ACCEPTED';
 export type ChoiceDisposition =
@@ -253,6 +254,8 @@ export interface Judge {
   rationale: string;
   now: string;
   rules: JudgeContext;
+  /** The deciding adjudicator's sub (required to decide an appeal: four eyes). */
+  adjudicator?: string;
 }
 export interface ObservePickup {
   type: 'ObservePickup';
@@ -268,7 +271,7 @@ export interface FireDeadline {
   rules?: JudgeContext;
   now: string;
 }
-export type DisputeCommand = OpenDispute | ChooseOption | ConsumerRespond | Contest | Judge | ObservePickup | FireDeadline;
+export type DisputeCommand = OpenDispute | ChooseOption | ConsumerRespond | Contest | Judge | ObservePickup | FireDeadline | FileAppeal;
 
 // -------------------------------------------------------------------------------------------- events
 
@@ -355,6 +358,8 @@ export interface ReviewRequested {
     defenseOnFile: boolean;
     /** Violations an adjudicator may find in this review. */
     allowedViolations: Violation[];
+    /** APPEAL reviews: flagged overdue in the queue after this (APPEAL_REVIEW_WINDOW). */
+    reviewDueAt?: string;
   };
 }
 export interface DisputeJudged {
@@ -368,6 +373,8 @@ export interface DisputeJudged {
     assessment?: ShippingAssessment;
     /** An appeal decision: the judgement it replaces (the earlier one stays in the history, marked superseded). */
     supersedes?: { decidedAt: string; outcome: Outcome; violation?: Violation; decidedBy: Judgement['decidedBy'] };
+    /** Appeal decisions: the deciding adjudicator's sub (four eyes). */
+    adjudicator?: string;
   };
 }
 export interface DeadlineFired {
@@ -389,7 +396,8 @@ export type DisputeEvent =
   | ReviewRequested
   | DisputeJudged
   | DeadlineFired
-  | ContestWindowClosed;
+  | ContestWindowClosed
+  | AppealFiled;
 export const DISPUTE_EVENT_TYPES = [
   'DisputeOpened',
   'OptionChosen',
@@ -402,6 +410,7 @@ export const DISPUTE_EVENT_TYPES = [
   'DisputeJudged',
   'DeadlineFired',
   'ContestWindowClosed',
+  'AppealFiled',
 ] as const;
 
 // --------------------------------------------------------------------------------------------- state
@@ -449,6 +458,8 @@ export interface DisputeState {
   judgementBasis: JudgementBasis | null;
   /** Every judgement in order; one an appeal decision replaced carries `supersededAt`. */
   judgements: JudgementRecord[];
+  /** The case's appeal (at most one), with its decision once decided. */
+  appeal: AppealRecord | null;
   firedDeadlines: { deadline: DeadlineKind; dueAt: string; firedAt: string }[];
 }
 
@@ -480,6 +491,7 @@ export function initialState(): DisputeState {
     judgementContext: null,
     judgementBasis: null,
     judgements: [],
+    appeal: null,
     firedDeadlines: [],
   };
 }
@@ -544,6 +556,13 @@ export function evolve(state: DisputeState, event: { type: string; data: unknown
         e.data.supersedes && i === all.length - 1 ? { ...r, supersededAt: e.data.judgement.decidedAt } : r,
       );
       const record: JudgementRecord = { judgement: e.data.judgement, basis: e.data.basis, context: e.data.context };
+      const appeal =
+        state.appeal && (e.data.basis === 'APPEAL_UPHELD' || e.data.basis === 'APPEAL_OVERTURNED')
+          ? {
+              ...state.appeal,
+              decision: compact({ outcome: e.data.basis === 'APPEAL_UPHELD' ? ('UPHELD' as const) : ('OVERTURNED' as const), decidedAt: e.data.judgement.decidedAt, adjudicator: e.data.adjudicator }),
+            }
+          : (state.appeal ?? null);
       return {
         ...state,
         status: 'JUDGED',
@@ -551,7 +570,12 @@ export function evolve(state: DisputeState, event: { type: string; data: unknown
         judgementContext: e.data.context,
         judgementBasis: e.data.basis,
         judgements: [...history, record],
+        appeal,
       };
+    }
+    case 'AppealFiled': {
+      const { disputeId: _id, ...appeal } = e.data;
+      return { ...state, appeal };
     }
     case 'DeadlineFired':
       return {
@@ -657,6 +681,8 @@ export function decide(command: DisputeCommand, state: DisputeState): DisputeEve
       return observePickup(command, state);
     case 'FireDeadline':
       return fireDeadline(command, state);
+    case 'FileAppeal':
+      return fileAppeal(command, state);
     default:
       throw invalidInput(`Unknown dispute command ${(command as { type?: unknown }).type as string}`);
   }
@@ -677,12 +703,17 @@ function validateSettings(s: DisputeSettings | undefined): DisputeSettings {
   for (const k of keys) {
     if (!Number.isSafeInteger(s[k]) || s[k] <= 0) throw invalidInput(`settings.${k} must be a positive integer (ms)`, { field: `settings.${k}` });
   }
-  return {
+  for (const k of ['appealWindowMs', 'appealReviewWindowMs'] as const) {
+    if (s[k] !== undefined && (!Number.isSafeInteger(s[k]) || s[k]! <= 0)) throw invalidInput(`settings.${k} must be a positive integer (ms)`, { field: `settings.${k}` });
+  }
+  return compact({
     responseWindowMs: s.responseWindowMs,
     consumerResponseWindowMs: s.consumerResponseWindowMs,
     contestWindowMs: s.contestWindowMs,
     maxAgreedShipDelayMs: s.maxAgreedShipDelayMs,
-  };
+    appealWindowMs: s.appealWindowMs,
+    appealReviewWindowMs: s.appealReviewWindowMs,
+  });
 }
 
 function validateOrder(order: OrderSnapshot | undefined, state?: DisputeState): OrderSnapshot {
@@ -1220,6 +1251,7 @@ function judge(cmd: Judge, state: DisputeState): DisputeEvent[] {
     if (isFinal(state, now)) throw new DomainError('CASE_FINAL', 'The case is final');
     throw new DomainError('INVALID_STATE', `Only a case under review can be judged; the dispute is ${state.status}`, { status: state.status });
   }
+  if (state.review?.reason === 'APPEAL' && state.appeal && !state.appeal.decision) return judgeAppeal(cmd, state);
   if (!isOneOf(OUTCOMES, cmd.outcome)) throw invalidInput('outcome must be MERCHANT_LIABLE or MERCHANT_NOT_LIABLE', { field: 'outcome' });
   const rationale = nonEmpty(cmd.rationale, 'rationale');
   const violation = cmd.violation ?? undefined;
@@ -1452,6 +1484,10 @@ export interface DisputeView {
   review?: ReviewRecord;
   consumerResponse?: { accepted: boolean; comment?: string; respondedAt: string };
   contest?: { statement: string; contestedAt: string };
+  /** The case's appeal (statement, evidence, who filed it, the appealed judgement, its decision). */
+  appeal?: AppealRecord;
+  /** Until when the standing liability may be appealed (absent when it may not be). */
+  appealableUntil?: string;
   settings: DisputeSettings;
 }
 
@@ -1469,6 +1505,23 @@ function choiceView(c: ChoiceRecord): ChoiceView {
     disposition: c.disposition,
     contestWindowEndsAt: c.contestWindowEndsAt,
   });
+}
+
+function appealableUntil(state: DisputeState): string | undefined {
+  const j = state.judgement;
+  const w = state.settings.appealWindowMs;
+  if (state.appeal || state.status !== 'JUDGED' || !j || j.outcome !== 'MERCHANT_LIABLE' || w === undefined) return undefined;
+  return iso(Date.parse(j.decidedAt) + w);
+}
+
+/**
+ * Whether the case still counts as the order's open rush-order dispute (a new one is refused while it does):
+ * not final — except a case whose judgement is under appeal. An appeal reviews a judgement; it does not
+ * reopen the dispute (no choice, no consumer step, no deadline), so it never holds up a new urging.
+ */
+export function blocksNewDispute(state: DisputeState, now?: string): boolean {
+  if (isFinal(state, now)) return false;
+  return !(state.status === 'UNDER_REVIEW' && state.review?.reason === 'APPEAL');
 }
 
 /** The contract's dispute representation (the app adds `revision` and `stream`). */
@@ -1498,6 +1551,8 @@ export function toDisputeView(state: DisputeState, now?: string): DisputeView {
     review: state.review ?? undefined,
     consumerResponse: state.consumerResponse ?? undefined,
     contest: state.contest ?? undefined,
+    appeal: state.appeal ?? undefined,
+    appealableUntil: appealableUntil(state),
     settings: state.settings,
   });
 }

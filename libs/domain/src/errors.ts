@@ -2,7 +2,7 @@
  * Domain errors. Every refusal of a command is a {@link DomainError} with a stable `code` and the HTTP
  * `status` the API layer should answer with (the domain itself never talks HTTP; the status is a hint).
  */
-export type DomainErrorStatus = 400 | 404 | 409 | 422;
+export type DomainErrorStatus = 400 | 403 | 404 | 409 | 422;
 
 export interface DomainErrorDetails {
   /** Names of the missing facts / inputs (PRECONDITIONS_NOT_MET, INVALID_FACT). */
@@ -52,6 +52,12 @@ export const DOMAIN_ERROR_STATUS = {
   ORDER_NOT_ASSESSED: 422,
   EMERGENCY_REPORT_TOO_LATE: 422,
   DELAY_CARD_RESPONSE_WINDOW_CLOSED: 422,
+  // Appeals (appeal/).
+  FOUR_EYES_REQUIRED: 403,
+  NOT_APPEALABLE: 409,
+  APPEAL_ALREADY_FILED: 409,
+  APPEAL_WINDOW_CLOSED: 422,
+  APPEAL_EVIDENCE_REQUIRED: 422,
 } as const satisfies Record<string, DomainErrorStatus>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;

@@ -46,6 +46,7 @@ export {
   verifyDefense,
   assessmentFinding,
   lateShipmentExcuse,
+  blocksNewDispute,
   type DisputeCommand,
   type DisputeEvent,
   type DisputeState,
@@ -185,3 +186,16 @@ export {
   type SettledWeekStats,
   type CorrectionReason,
 } from './merchant-week';
+
+// Appeals (part of the dispute aggregate: events in the dispute stream).
+export {
+  fileAppeal,
+  judgeAppeal,
+  appealBlocker,
+  appealWindowEndsAt,
+  type FileAppeal,
+  type AppealFiled,
+  type AppealRecord,
+  type AppealEvidence,
+  type AppealedJudgement,
+} from './appeal/appeal';

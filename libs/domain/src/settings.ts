@@ -15,6 +15,10 @@ export interface DisputeSettings {
   contestWindowMs: number;
   /** MAX_AGREED_SHIP_DELAY: how far after the choice `agreedShipBy` may be. */
   maxAgreedShipDelayMs: number;
+  /** APPEAL_WINDOW: the merchant may appeal a liability within this after its decision (absent on disputes opened before appeals). */
+  appealWindowMs?: number;
+  /** APPEAL_REVIEW_WINDOW: an appeal under review is flagged overdue after this. */
+  appealReviewWindowMs?: number;
 }
 
 export const DEFAULT_SETTINGS_ISO = {

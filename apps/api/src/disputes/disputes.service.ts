@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import {
   assessShipping,
+  blocksNewDispute,
   disputeDecider,
   evaluateOptions,
-  isFinal,
   orderDecider,
   orderSnapshot,
   rejudge,
@@ -70,6 +70,8 @@ export class DisputesService {
       consumerResponseWindowMs: config.CONSUMER_RESPONSE_WINDOW.ms,
       contestWindowMs: config.CONTEST_WINDOW.ms,
       maxAgreedShipDelayMs: config.MAX_AGREED_SHIP_DELAY.ms,
+      appealWindowMs: config.APPEAL_WINDOW.ms,
+      appealReviewWindowMs: config.APPEAL_REVIEW_WINDOW.ms,
     };
   }
 
@@ -146,7 +148,8 @@ export class DisputesService {
             const claimed = events.find((e) => e.type === 'RushDisputeOpened' && e.data.disputeId === state.activeDisputeId);
             activeDisputeFinal = !claimed || Date.parse(now) - Date.parse(claimed.recordedAt) > ORPHAN_CLAIM_GRACE_MS;
           } else {
-            activeDisputeFinal = isFinal(active.state, now);
+            // A case whose judgement is under appeal does not hold up a new dispute (see blocksNewDispute).
+            activeDisputeFinal = !blocksNewDispute(active.state, now);
           }
         }
         return { type: 'OpenRushDispute' as const, disputeId: newId, openedAt, activeDisputeFinal, now };
@@ -276,15 +279,35 @@ export class DisputesService {
     return this.act(id, actor, ctx, 'Contest', async (_state, now) => ({ type: 'Contest' as const, statement: dto.statement, now }));
   }
 
-  judge(id: string, dto: JudgementDto, actor: Actor, ctx: CommandContext) {
-    return this.act(id, actor, ctx, 'Judge', async (state, now) => ({
+  async judge(id: string, dto: JudgementDto, actor: Actor, ctx: CommandContext) {
+    const r = await this.act(id, actor, ctx, 'Judge', async (state, now) => ({
       type: 'Judge' as const,
       outcome: dto.outcome,
       ...(dto.violation ? { violation: dto.violation } : {}),
       rationale: dto.rationale,
       now,
       rules: await this.rulesFor(state, now),
+      adjudicator: actor.sub,
     }));
+    await this.correctSettledWeek(r);
+    return r;
+  }
+
+  /**
+   * An appeal overturned a late-shipment liability: if the order's week was already settled, record the
+   * correction on the week's stream (the week-settlement run re-checks this, so a crash here loses nothing).
+   */
+  private async correctSettledWeek(r: Handled<DisputeState>): Promise<void> {
+    const judged = r.appended.find((e) => e.type === 'DisputeJudged');
+    if (!judged || (judged.data as { basis?: string }).basis !== 'APPEAL_OVERTURNED') return;
+    const prior = r.state.judgements[r.state.judgements.length - 2];
+    const week = prior?.judgement.penalty?.week ?? prior?.context?.merchantWeek?.week;
+    if (!prior || prior.judgement.violation !== 'LATE_SHIPMENT' || !week) return;
+    try {
+      await this.weeks.correct(r.state.merchantId, week, r.state.orderId, r.state.disputeId, 'APPEAL_OVERTURNED', r.state.judgement!.decidedAt, judged.eventId);
+    } catch {
+      // The week-settlement run reconciles closed weeks with overturned liabilities.
+    }
   }
 
   /** Fires one deadline if it is (still) due; a no-op otherwise. Returns whether anything was recorded. */

@@ -200,7 +200,8 @@ export function judgementRow(state: DisputeState, meta: { id: string; revision: 
     final: isFinal(state),
     revision: meta.revision,
   };
-  if (state.status === 'JUDGED' && state.judgement) {
+  // While an appeal is reviewed the appealed judgement still stands (the row stays until the decision replaces it).
+  if ((state.status === 'JUDGED' || (state.status === 'UNDER_REVIEW' && state.review?.reason === 'APPEAL')) && state.judgement) {
     const j = state.judgement;
     return {
       ...base,
@@ -218,7 +219,7 @@ export function judgementRow(state: DisputeState, meta: { id: string; revision: 
       judgement: j,
       late_excused: lateShipmentExcuse(state) !== null,
       basis: state.judgementBasis ?? null,
-      history: (state.judgements ?? []).length > 1 ? judgementHistory(state) : null,
+      history: (state.judgements ?? []).length > 1 || state.appeal ? { judgements: judgementHistory(state), appeal: state.appeal ?? null } : null,
     };
   }
   if (state.status === 'SETTLED' && state.settlement) {

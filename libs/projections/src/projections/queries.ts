@@ -286,6 +286,13 @@ export interface JudgementListItem {
   reasons?: unknown[];
   rationale?: string;
   merchantWeek?: MerchantWeek;
+  /** Whether the recorded points are provisional (the week was open when judged; see GET /merchants/{id}/weeks/{week}). */
+  provisional?: boolean;
+  /** How the standing judgement came about (e.g. DEFENSE_VERIFIED, ADJUDICATOR, APPEAL_UPHELD, APPEAL_OVERTURNED). */
+  basis?: string;
+  /** Appealed cases: every judgement in order (the replaced one with supersededAt), and the appeal. */
+  judgements?: unknown[];
+  appeal?: unknown;
   final: boolean;
   revision: number;
 }
@@ -307,7 +314,9 @@ interface JudgementRow extends Record<string, unknown> {
   points: number;
   penalty_basis: string | null;
   merchant_week: MerchantWeek | null;
-  judgement: { reasons?: unknown[]; rationale?: string } | null;
+  judgement: { reasons?: unknown[]; rationale?: string; penalty?: { provisional?: boolean } } | null;
+  basis?: string | null;
+  history?: { judgements: unknown[]; appeal: unknown } | null;
   final: boolean;
   revision: number;
 }
@@ -335,6 +344,10 @@ function judgementItem(r: JudgementRow): JudgementListItem {
   if (r.judgement?.reasons) item.reasons = r.judgement.reasons;
   if (r.judgement?.rationale) item.rationale = r.judgement.rationale;
   if (r.merchant_week) item.merchantWeek = r.merchant_week;
+  if (typeof r.judgement?.penalty?.provisional === 'boolean') item.provisional = r.judgement.penalty.provisional;
+  if (r.basis) item.basis = r.basis;
+  if (r.history?.judgements) item.judgements = r.history.judgements;
+  if (r.history?.appeal) item.appeal = r.history.appeal;
   return item;
 }
 
@@ -410,6 +423,11 @@ export interface QueueItem {
   defenseOnFile: boolean;
   allowedViolations: Violation[];
   findings: unknown[];
+  /** APPEAL reviews: when the review is due (APPEAL_REVIEW_WINDOW after the appeal) and whether that has passed. */
+  reviewDueAt?: string;
+  overdue: boolean;
+  /** APPEAL reviews: the appeal (statement, evidence, the appealed judgement and who rendered it). */
+  appeal?: unknown;
   revision: number;
 }
 
@@ -426,9 +444,9 @@ export interface AdjudicationQueueArgs extends QueryOptions {
 /** GET /adjudication/queue: disputes UNDER_REVIEW, oldest first by the time they entered review. */
 export async function adjudicationQueue(db: SqlExecutor, args: AdjudicationQueueArgs): Promise<Page<QueueItem>> {
   const nowMs = Date.parse(instantArg(args.now, 'now'));
-  const page = await keysetPage<DisputeRow & { review: ReviewRecord | null }>(db, {
+  const page = await keysetPage<DisputeRow & { review: ReviewRecord | null; appeal: unknown }>(db, {
     list: 'queue',
-    select: `${CASE_COLUMNS}, state->'review' AS review, review_since AS __ts, dispute_id AS __id`,
+    select: `${CASE_COLUMNS}, state->'review' AS review, state->'appeal' AS appeal, review_since AS __ts, dispute_id AS __id`,
     from: `${args.prefix ?? ''}dispute_state`,
     where: [`status = 'UNDER_REVIEW'`, `review_since IS NOT NULL`, ...(args.merchantId !== undefined ? ['merchant_id = $1'] : [])],
     params: args.merchantId !== undefined ? [args.merchantId] : [],
@@ -457,8 +475,11 @@ export async function adjudicationQueue(db: SqlExecutor, args: AdjudicationQueue
       defenseOnFile: r.review?.defenseOnFile ?? false,
       allowedViolations: r.review?.allowedViolations ?? [],
       findings: r.review?.findings ?? [],
+      overdue: r.review?.reviewDueAt ? nowMs > Date.parse(r.review.reviewDueAt) : false,
       revision: Number(r.revision),
     };
+    if (r.review?.reviewDueAt) item.reviewDueAt = r.review.reviewDueAt;
+    if (r.review?.reason === 'APPEAL' && r.appeal) item.appeal = r.appeal;
     if (r.chosen_option) item.choice = r.chosen_option;
     return item;
   });

@@ -1,0 +1,54 @@
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { toDisputeView, type DisputeState } from '@app/domain';
+import { contextFrom, type CommandContext } from '../app/command-context';
+import { setPosition } from '../app/position-header';
+import type { Handled } from '../app/aggregate-repository';
+import { type Actor, CurrentActor, Roles } from '../auth/auth';
+import { IdParam } from '../dto/params';
+import { disputeStream } from '../disputes/disputes.service';
+import { AppealDto } from './appeals.dto';
+import { AppealsService } from './appeals.service';
+
+export class AppealDisputeCommand {
+  constructor(
+    readonly disputeId: string,
+    readonly dto: AppealDto,
+    readonly actor: Actor,
+    readonly ctx: CommandContext,
+  ) {}
+}
+
+@CommandHandler(AppealDisputeCommand)
+export class AppealDisputeHandler implements ICommandHandler<AppealDisputeCommand> {
+  constructor(private readonly appeals: AppealsService) {}
+  execute(c: AppealDisputeCommand) {
+    return this.appeals.appeal(c.disputeId, c.dto, c.actor, c.ctx);
+  }
+}
+
+@ApiTags('disputes')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: same key + same body → the first answer' })
+@Controller('disputes')
+export class AppealsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post(':id/appeal')
+  @HttpCode(200)
+  @Roles('merchant')
+  @ApiOperation({
+    summary: "The merchant appeals the case's MERCHANT_LIABLE judgement (申诉): once, within APPEAL_WINDOW of decidedAt, with a statement and ≥ 1 evidence item",
+    description:
+      '→ 200 with the dispute, status UNDER_REVIEW (queue reason APPEAL, overdue after APPEAL_REVIEW_WINDOW). 409 APPEAL_ALREADY_FILED / NOT_APPEALABLE ' +
+      '(not judged, or not MERCHANT_LIABLE); 422 APPEAL_WINDOW_CLOSED / APPEAL_EVIDENCE_REQUIRED; 404 another merchant’s case; 403 other roles. ' +
+      'Decided with POST /disputes/{id}/judgement by an adjudicator other than the one who rendered the appealed judgement (same sub → 403 FOUR_EYES_REQUIRED).',
+  })
+  async appeal(@Param() p: IdParam, @Body() dto: AppealDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r: Handled<DisputeState> = await this.commands.execute(new AppealDisputeCommand(p.id!, dto, actor, contextFrom(req, actor)));
+    setPosition(reply, r.position);
+    return { ...toDisputeView(r.state, new Date().toISOString()), revision: r.revision ?? -1, stream: disputeStream(r.state.disputeId) };
+  }
+}
