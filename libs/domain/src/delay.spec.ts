@@ -383,13 +383,13 @@ describe('delay card (延迟发货卡片)', () => {
 // ------------------------------------------------------------------------------------------- excuses
 
 describe('delayExcusesFor', () => {
-  // Pre-report filed at -10 h for [-5 h, +40 h]; the fixture order is paid at T0 (clock starts at T0).
+  // Pre-report filed at -10 h for [-5 h, +40 h]; the fixture order is placed and paid at T0.
   const preFiled = play(delayReportDecider, preReport(-10, { windowStart: at(-5), windowEnd: at(40) }));
   const approve = { type: 'ReviewDelayReport' as const, approved: true, now: at(-9) };
   const approvedPre = foldReport(play(delayReportDecider, preReport(-10, { windowStart: at(-5), windowEnd: at(40) }), approve));
   const order = snapshot();
 
-  it('an approved pre-report covers an order whose shipping clock starts inside the window', () => {
+  it('an approved pre-report covers an order placed inside the window', () => {
     expect(delayExcusesFor(order, [approvedPre], [], at(50))).toEqual([
       expect.objectContaining({ kind: 'PRE_REPORT', ref: 'r-1', status: 'APPROVED', coversOrder: true }),
     ]);
@@ -401,18 +401,27 @@ describe('delayExcusesFor', () => {
     expect(delayExcusesFor(order, [edge(-5, 0)], [], at(50))[0]).toMatchObject({ coversOrder: true });
     expect(delayExcusesFor(order, [edge(0, 40)].map((r) => ({ ...r, windowStart: at(0) })), [], at(50))[0]).toMatchObject({ coversOrder: true });
   });
-  it('the clock start is what counts: placed before the window but paid inside it is covered; COD placed before is not', () => {
+  // Changed with issue 12 (seed 000 预报备标准 (二), 001 Q9: the orders *placed* in the window are exempt): it used to
+  // be the shipping clock start, which differs for prepaid orders paid later than placed.
+  it('the placement is what counts: placed before the window but paid inside it is not covered; placed inside but paid after it is', () => {
     const placedEarly = { ...snapshot({ placedAt: at(-8) }), facts: [{ seq: 0, type: 'PAID' as const, occurredAt: at(1) }] };
-    expect(delayExcusesFor(placedEarly, [approvedPre], [], at(50))[0]).toMatchObject({ coversOrder: true });
+    const early = delayExcusesFor(placedEarly, [approvedPre], [], at(50))[0];
+    expect(early).toMatchObject({ coversOrder: false, status: 'APPROVED' });
+    expect(early.detail).toContain(`placed ${at(-8)}: outside the window`);
+    const paidLater = { ...snapshot({ placedAt: at(39) }), facts: [{ seq: 0, type: 'PAID' as const, occurredAt: at(45) }] };
+    const inside = delayExcusesFor(paidLater, [approvedPre], [], at(100))[0];
+    expect(inside).toMatchObject({ coversOrder: true, status: 'APPROVED' });
+    expect(inside.detail).toContain(`placed ${at(39)}: inside the window`);
+    expect(inside.detail).toContain(`shipping clock starts ${at(45)}`);
     const cod = { ...snapshot({ placedAt: at(-8), paymentMethod: 'COD' }), facts: [] };
     expect(delayExcusesFor(cod, [approvedPre], [], at(50))[0]).toMatchObject({ coversOrder: false, status: 'APPROVED' });
   });
-  it('leaves out pre-reports of other merchants, windows not touching the order, and unpaid orders', () => {
+  it('leaves out pre-reports of other merchants and windows not touching the order; an unpaid order placed in the window is covered', () => {
     expect(delayExcusesFor(order, [{ ...approvedPre, merchantId: 'm-2' }], [], at(50))).toEqual([]);
     const later = foldReport(play(delayReportDecider, preReport(-10, { windowStart: at(49), windowEnd: at(60) }), approve));
     expect(delayExcusesFor(order, [later], [], at(50))).toEqual([]);
     const unpaid = { ...snapshot(), facts: [] };
-    expect(delayExcusesFor(unpaid, [approvedPre], [], at(50))).toEqual([]);
+    expect(delayExcusesFor(unpaid, [approvedPre], [], at(50))).toEqual([expect.objectContaining({ kind: 'PRE_REPORT', coversOrder: true })]);
   });
   it('an emergency report covers its own order only; withdrawn counts as cancelled', () => {
     const em = foldReport(play(delayReportDecider, emergency(30), { type: 'ReviewDelayReport', approved: true, now: at(31) }));
@@ -463,10 +472,12 @@ describe('DELAY_REPORTED / DELAY_CARD_ACCEPTED judged by the system from delayEx
     expect(verified).toMatchObject({ excuses: [{ kind: 'EMERGENCY_REPORT', ref: 'r-2', status: 'APPROVED' }] });
     expect(verified!.detail).toContain('r-2');
   });
-  it('an approved pre-report covering the clock start: JUDGED NOT_LIABLE by SYSTEM', () => {
+  it('an approved pre-report covering the placement: JUDGED NOT_LIABLE by SYSTEM, the reason (placed inside the window) kept in the findings', () => {
     const pre = foldReport(play(delayReportDecider, preReport(-10, { windowStart: at(-5), windowEnd: at(40) }), { type: 'ReviewDelayReport', approved: true, now: at(-9) }));
     const out = defend('DELAY_REPORTED', delayExcusesFor(snapshot(), [pre], [], at(31)));
     expect(out[1]).toMatchObject({ type: 'DisputeJudged', data: { judgement: { outcome: 'MERCHANT_NOT_LIABLE', reasons: expect.arrayContaining([expect.objectContaining({ excuses: [{ kind: 'PRE_REPORT', ref: 'r-1', status: 'APPROVED' }] })]) } } });
+    const verified = (out[1] as Extract<DisputeEvent, { type: 'DisputeJudged' }>).data.judgement.reasons.find((r) => r.rule === 'DELAY_REPORTED_VERIFIED');
+    expect(verified!.detail).toContain(`the order was placed ${at(0)}: inside the window`);
   });
   it('an accepted card: JUDGED NOT_LIABLE by SYSTEM, citing the card', () => {
     const out = defend('DELAY_CARD_ACCEPTED', delayExcusesFor(snapshot(), [], [acceptedCard], at(31)));

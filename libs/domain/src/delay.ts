@@ -822,9 +822,10 @@ const EXCUSE_STATUS: Record<DelayReportStatus | DelayCardStatus, DelayExcuse['st
  * The delay reports and delay cards that bear on an order, as the dispute decider's `DelayExcuse`s
  * (`coversOrder` says whether the record is about this order; the decider excuses the delay only when a
  * record both covers the order and is APPROVED):
- *  - a PRE_REPORT of the order's merchant whose window overlaps the order's shipping period (clock start to
- *    pickup due time): covers the order when the shipping clock starts inside the window (bounds
- *    inclusive). Pre-reports of other merchants, or whose window does not touch the order, are left out;
+ *  - a PRE_REPORT of the order's merchant whose window overlaps the order's period (placement to pickup due
+ *    time): covers the order when it was **placed** inside the window (bounds inclusive; seed 000 / 001 Q9:
+ *    报备的时间范围内产生的订单), whatever its shipping clock. Pre-reports of other merchants, or whose window
+ *    does not touch the order, are left out;
  *  - an EMERGENCY_REPORT for this order (same merchant): covers it;
  *  - the DELAY_CARD of this order: covers it; ACCEPTED counts as APPROVED, a card still PENDING past its
  *    expiry counts as CANCELLED even before the expiry is recorded.
@@ -839,18 +840,21 @@ export function delayExcusesFor(
 ): DelayExcuse[] {
   const nowMs = toMs(now, 'now');
   const a = assessShipping(order, iso(nowMs));
-  const clockMs = a.clockStartsAt === null ? null : Date.parse(a.clockStartsAt);
-  const shippingEndMs = a.pickupDueAt === null ? null : Date.parse(a.pickupDueAt);
+  // Seed 000 (预报备标准 (二)) and 001 Q9: the orders *placed* inside an approved window are exempt (报备的时间范围内
+  // 产生的订单), whatever their shipping clock — a prepaid order placed in the window and paid after it is covered,
+  // one placed before the window and paid inside it is not.
+  const placedMs = Date.parse(order.placedAt);
+  const shippingEndMs = a.pickupDueAt === null ? placedMs : Math.max(placedMs, Date.parse(a.pickupDueAt));
   const out: DelayExcuse[] = [];
   for (const r of reports) {
     if (r.status === 'NONE' || r.merchantId !== order.merchantId) continue;
     const status = EXCUSE_STATUS[r.status];
     if (r.kind === 'PRE_REPORT') {
-      if (clockMs === null || shippingEndMs === null || !r.windowStart || !r.windowEnd) continue;
+      if (!r.windowStart || !r.windowEnd) continue;
       const ws = Date.parse(r.windowStart);
       const we = Date.parse(r.windowEnd);
-      if (we < clockMs || ws > shippingEndMs) continue; // does not touch the order's shipping period
-      const covers = ws <= clockMs && clockMs <= we;
+      if (we < placedMs || ws > shippingEndMs) continue; // does not touch the order (placement to pickup due time)
+      const covers = ws <= placedMs && placedMs <= we;
       out.push({
         kind: 'PRE_REPORT',
         ref: r.reportId,
@@ -858,7 +862,8 @@ export function delayExcusesFor(
         coversOrder: covers,
         detail:
           `Pre-report ${r.reportId} (${r.reason ?? 'no reason'}) ${r.status}, window ${r.windowStart} – ${r.windowEnd}; ` +
-          `the order's shipping clock starts ${a.clockStartsAt}: ${covers ? 'inside' : 'outside'} the window`,
+          `the order was placed ${order.placedAt}: ${covers ? 'inside' : 'outside'} the window ` +
+          `(orders placed in an approved pre-report's window are exempt${a.clockStartsAt && a.clockStartsAt !== order.placedAt ? `; its shipping clock starts ${a.clockStartsAt}` : ''})`,
       });
     } else if (r.kind === 'EMERGENCY_REPORT') {
       if (r.orderId !== order.orderId) continue;
