@@ -14,7 +14,9 @@ import { DAY, Fixtures, HOUR, iso, pickup, uid, waybill, type OrderRef } from '.
 
 jest.setTimeout(300_000);
 
-const SETTINGS = { BUSINESS_TIMEZONE: 'UTC', SIMULATION_BATCH_SIZE: '2', SIMULATION_BATCH_PAUSE: 'PT1S' };
+// The scheduler is pushed out of the way (POST /deadlines/run fires): the orders are registered weeks after their week
+// closed, and a background week settlement in the middle of seeding would settle a half-registered week.
+const SETTINGS = { BUSINESS_TIMEZONE: 'UTC', SIMULATION_BATCH_SIZE: '2', SIMULATION_BATCH_PAUSE: 'PT1S', DEADLINE_POLL_INTERVAL: 'PT1H' };
 
 /** Monday 00:00 UTC of the ISO week containing `ms`. */
 function mondayOf(ms: number): number {
@@ -117,7 +119,7 @@ describe.each(STORES)('what-if simulations (%s)', (store) => {
   }, 240_000);
   afterAll(async () => server?.dispose());
 
-  it('v1 over the period: per merchant-week points equal the hand-computed ones and compare; no case changes (1 point each way)', async () => {
+  it('v1 over the period: per merchant-week points equal the hand-computed ones and compare; the cases of the weeks below 95 % change (7 → 1), citing rule and facts', async () => {
     const id = await simulate({ rulesVersion: 'v1', ...period });
     const r = await done(id);
     expect(r).toMatchObject({ simulationId: id, status: 'DONE', rulesVersion: 'v1', recordedRulesVersion: 'v2', from: period.from, to: period.to, progress: { phase: 'DONE', percent: 100 } });
@@ -127,8 +129,20 @@ describe.each(STORES)('what-if simulations (%s)', (store) => {
       [M.c]: { week, pointsRecorded: 7, pointsSimulated: 6 },
     });
     expect(r.weeks.find((w: any) => w.merchantId === M.a)).toMatchObject({ final: true, lateOrders: 2, ordersDue48h: 20, pickedUpWithin48h: 18, pickupRate48h: 0.9 });
-    expect(r.totals).toEqual({ merchantWeeks: 3, merchantsAffected: 2, casesChanged: 0, pointsRecorded: 16, pointsSimulated: 10 });
-    expect(await allChanges(id)).toEqual([]);
+    // The week closed (WEEK_CLOSE_DELAY after its end) before the response deadlines judged the cases, so each
+    // recorded v2 judgement carries the settled week's points: 7 in A and C (below 95 %), 1 in B; v1 gives 1.
+    expect(r.totals).toEqual({ merchantWeeks: 3, merchantsAffected: 2, casesChanged: 4, pointsRecorded: 16, pointsSimulated: 10 });
+    const changes = await allChanges(id);
+    expect(changes.map((c) => c.disputeId).sort()).toEqual([...disputes.a, ...disputes.c].sort());
+    for (const c of changes) {
+      expect(c).toMatchObject({ week, recorded: { outcome: 'MERCHANT_LIABLE', violation: 'LATE_SHIPMENT', rulesVersion: 'v2', points: 7 }, simulated: { rulesVersion: 'v1', points: 1 } });
+      const recorded = (await fx.dispute(c.disputeId)).judgement;
+      expect(recorded.penalty).toMatchObject({ points: c.recorded.points, provisional: false });
+      expect(c.reasons[0]).toMatchObject({ rule: 'PENALTY_POINTS_v1' });
+      expect(c.reasons.slice(1)).toEqual(recorded.reasons);
+    }
+    const a = changes.find((c) => c.merchantId === M.a);
+    expect(a.simulated.merchantWeek).toEqual({ week, ordersDue48h: 20, pickedUpWithin48h: 18, lateOrders: 2 });
     for (const w of r.weeks) {
       const c = await api.get(`/merchants/${w.merchantId}/scorecard/compare?week=${w.week}`, as.adjudicator());
       expectStatus(c, 200);
@@ -136,7 +150,7 @@ describe.each(STORES)('what-if simulations (%s)', (store) => {
     }
   });
 
-  it('v2 over the period: the points judged mid-week (1 each, as of the order’s own deadline) become the week’s at its close: 4 cases change, citing rule and facts', async () => {
+  it('v2 over the period: the recorded points are already the settled week’s (judged after the close, never as of an instant inside the week): no case changes', async () => {
     const id = await simulate({ rulesVersion: 'v2', ...period }, as.platform());
     const r = await done(id);
     expect(byMerchant(r.weeks)).toEqual({
@@ -144,18 +158,8 @@ describe.each(STORES)('what-if simulations (%s)', (store) => {
       [M.b]: { week, pointsRecorded: 2, pointsSimulated: 2 },
       [M.c]: { week, pointsRecorded: 7, pointsSimulated: 7 },
     });
-    expect(r.totals).toEqual({ merchantWeeks: 3, merchantsAffected: 0, casesChanged: 4, pointsRecorded: 16, pointsSimulated: 16 });
-    const changes = await allChanges(id);
-    expect(changes.map((c) => c.disputeId).sort()).toEqual([...disputes.a, ...disputes.c].sort());
-    for (const c of changes) {
-      expect(c).toMatchObject({ week, recorded: { outcome: 'MERCHANT_LIABLE', violation: 'LATE_SHIPMENT', rulesVersion: 'v2', points: 1 }, simulated: { rulesVersion: 'v2', points: 7 } });
-      const recorded = (await fx.dispute(c.disputeId)).judgement;
-      expect(c.recorded.points).toBe(recorded.penalty.points);
-      expect(c.reasons[0]).toMatchObject({ rule: 'PENALTY_POINTS_v2', detail: expect.stringContaining('(<95%)') });
-      expect(c.reasons.slice(1)).toEqual(recorded.reasons);
-    }
-    const a = changes.find((c) => c.merchantId === M.a);
-    expect(a.simulated.merchantWeek).toEqual({ week, ordersDue48h: 20, pickedUpWithin48h: 18, lateOrders: 2 });
+    expect(r.totals).toEqual({ merchantWeeks: 3, merchantsAffected: 0, casesChanged: 0, pointsRecorded: 16, pointsSimulated: 16 });
+    expect(await allChanges(id)).toEqual([]);
   });
 
   it('a merchant filter: only that merchant’s weeks and cases', async () => {
@@ -163,8 +167,10 @@ describe.each(STORES)('what-if simulations (%s)', (store) => {
     const r = await done(id);
     expect(r.merchantId).toBe(M.c);
     expect(byMerchant(r.weeks)).toEqual({ [M.c]: { week, pointsRecorded: 7, pointsSimulated: 7 } });
-    expect(r.totals).toEqual({ merchantWeeks: 1, merchantsAffected: 0, casesChanged: 2, pointsRecorded: 7, pointsSimulated: 7 });
-    expect((await allChanges(id)).map((c) => c.disputeId).sort()).toEqual([...disputes.c].sort());
+    expect(r.totals).toEqual({ merchantWeeks: 1, merchantsAffected: 0, casesChanged: 0, pointsRecorded: 7, pointsSimulated: 7 });
+    expect(await allChanges(id)).toEqual([]);
+    const v1 = await done(await simulate({ rulesVersion: 'v1', ...period, merchantId: M.c }));
+    expect(v1.totals).toMatchObject({ merchantWeeks: 1, casesChanged: 2 });
   });
 
   it('an empty period: DONE with nothing in it', async () => {
@@ -199,7 +205,7 @@ describe.each(STORES)('what-if simulations (%s)', (store) => {
   });
 
   it('survives a crash mid-run: resumes after the restart and reports the whole result, never half of it', async () => {
-    const id = await simulate({ rulesVersion: 'v2', ...period });
+    const id = await simulate({ rulesVersion: 'v1', ...period });
     const running = await until('a batch committed', async () => {
       const r = await api.get(`/simulations/${id}`, as.adjudicator());
       return r.body.status === 'RUNNING' && r.body.progress.judgementsDone > 0 ? r.body : undefined;
@@ -211,7 +217,7 @@ describe.each(STORES)('what-if simulations (%s)', (store) => {
     await server.crash();
     await server.relaunch();
     const r = await done(id);
-    expect(r.totals).toEqual({ merchantWeeks: 3, merchantsAffected: 0, casesChanged: 4, pointsRecorded: 16, pointsSimulated: 16 });
+    expect(r.totals).toEqual({ merchantWeeks: 3, merchantsAffected: 2, casesChanged: 4, pointsRecorded: 16, pointsSimulated: 10 });
     expect(r.progress).toMatchObject({ judgementsDone: r.progress.judgementsTotal });
     expect((await allChanges(id)).map((c) => c.disputeId).sort()).toEqual([...disputes.a, ...disputes.c].sort());
   });
