@@ -21,7 +21,7 @@ import {
   weekLateOrders,
   weekShippingStats,
 } from '@app/projections';
-import type { RecordedEvent, SqlDatabase } from '@app/event-store';
+import { applySchema, type RecordedEvent, type SqlDatabase } from '@app/event-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { SQL_DB } from '../infra/tokens';
 import { AggregateRepository, toDomainEvent } from '../app/aggregate-repository';
@@ -75,7 +75,10 @@ export class WeekSettlementService {
   }
 
   private migrate(): Promise<void> {
-    this.migrated ??= this.db.query(WEEK_SETTLEMENT_DDL).then(() => undefined);
+    this.migrated ??= applySchema(this.db, [WEEK_SETTLEMENT_DDL]).catch((e) => {
+      this.migrated = null;
+      throw e;
+    });
     return this.migrated;
   }
 
