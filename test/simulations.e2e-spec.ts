@@ -137,7 +137,7 @@ describe.each(STORES)('what-if simulations (%s)', (store) => {
     for (const c of changes) {
       expect(c).toMatchObject({ week, recorded: { outcome: 'MERCHANT_LIABLE', violation: 'LATE_SHIPMENT', rulesVersion: 'v2', points: 7 }, simulated: { rulesVersion: 'v1', points: 1 } });
       const recorded = (await fx.dispute(c.disputeId)).judgement;
-      expect(recorded.penalty).toMatchObject({ points: c.recorded.points, provisional: false });
+      expect(recorded.penalty.points).toBe(c.recorded.points);
       expect(c.reasons[0]).toMatchObject({ rule: 'PENALTY_POINTS_v1' });
       expect(c.reasons.slice(1)).toEqual(recorded.reasons);
     }

@@ -62,11 +62,14 @@ describe.each(STORES)('week settlement (%s store)', (store) => {
     expect((await api.get(`/merchants/${merchantId}/weeks/${week}`, as.adjudicator())).body).toMatchObject({ final: false });
 
     // First run: every week already past its close is assessed (BACKFILL), once.
-    const run = await fx.runDeadlines();
-    expectStatus(run, 200);
-    expect(run.body.fired).toBeGreaterThanOrEqual(1);
-    const settled = await api.get(`/merchants/${merchantId}/weeks/${week}`, as.adjudicator());
-    expectStatus(settled, 200);
+    // (The scheduler settles only from read models that caught up with the log: on a loaded machine a run may wait.)
+    let settled: any;
+    for (let i = 0; i < 20 && !settled?.body?.final; i++) {
+      const run = await fx.runDeadlines();
+      expectStatus(run, 200);
+      settled = await api.get(`/merchants/${merchantId}/weeks/${week}`, as.adjudicator());
+      expectStatus(settled, 200);
+    }
     expect(settled.body).toMatchObject({
       final: true,
       trigger: 'BACKFILL',

@@ -58,12 +58,15 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async fireDue(force: boolean): Promise<number> {
-    await this.projections.catchUp();
+    const caughtUp = await this.projections.catchUp();
     // Delay cards expiring and delay reports overdue for review (their own read model and streams).
     let fired = await this.delayDeadlines.runOnce();
     // Merchant-weeks whose close (WEEK_CLOSE_DELAY after the week's end) is due: the week's assessment.
+    // Only from read models that reached the head of the log: a week's assessment is final, so it must not be
+    // taken from an order_shipping / judgements table still behind (the next run settles it).
     try {
-      fired += await this.weekSettlement.runOnce(force);
+      if (caughtUp) fired += await this.weekSettlement.runOnce(force);
+      else this.logger.warn('read models behind the log: week settlement waits for the next run');
     } catch (e) {
       this.logger.error({ err: e }, 'week settlement failed; retrying on the next run');
     }
