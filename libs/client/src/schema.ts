@@ -266,6 +266,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/disputes/{id}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The merchant appeals the case's MERCHANT_LIABLE judgement (申诉): once, within APPEAL_WINDOW of decidedAt, with a statement and ≥ 1 evidence item
+         * @description → 200 with the dispute, status UNDER_REVIEW (queue reason APPEAL, overdue after APPEAL_REVIEW_WINDOW). 409 APPEAL_ALREADY_FILED / NOT_APPEALABLE (not judged, or not MERCHANT_LIABLE); 422 APPEAL_WINDOW_CLOSED / APPEAL_EVIDENCE_REQUIRED; 404 another merchant’s case; 403 other roles. Decided with POST /disputes/{id}/judgement by an adjudicator other than the one who rendered the appealed judgement (same sub → 403 FOUR_EYES_REQUIRED).
+         */
+        post: operations["AppealsController_appeal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/disputes/{id}/choice": {
         parameters: {
             query?: never;
@@ -461,6 +481,23 @@ export interface paths {
         };
         /** The same week recomputed under every rules version, side by side */
         get: operations["ReadModelsController_compare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/merchants/{merchantId}/weeks/{week}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A merchant-week's settlement: final: false while open; once closed (WEEK_CLOSE_DELAY after its end) the recorded assessment — late orders counted, pickup rate, points — and its corrections */
+        get: operations["MerchantWeeksController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -783,6 +820,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AppealDto: {
+            /** @description New evidence, at least one item (missing or empty: 422 APPEAL_EVIDENCE_REQUIRED) */
+            evidence?: components["schemas"]["EvidenceDto"][];
+            /**
+             * @description The merchant's statement: why the liability is wrong
+             * @example The carrier scanned the parcel late; our handover record shows pickup on time.
+             */
+            statement: string;
+        };
         ChoiceDto: {
             /** @description SHIP_BY_AGREED_DATE: the agreed ship-by time (future, within MAX_AGREED_SHIP_DELAY) */
             agreedShipBy?: string;
@@ -1503,6 +1549,32 @@ export interface operations {
             };
         };
     };
+    AppealsController_appeal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe writes: same key + same body → the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     DisputesController_choose: {
         parameters: {
             query?: never;
@@ -1763,6 +1835,26 @@ export interface operations {
             };
             path: {
                 merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MerchantWeeksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                merchantId: string;
+                week: string;
             };
             cookie?: never;
         };

@@ -10,7 +10,7 @@ const SPECIFIC_TYPES: Record<string, WebhookEventType> = {
   DisputeOpened: 'dispute.opened',
   DisputeSettled: 'dispute.settled',
   DisputeJudged: 'dispute.judged',
-  // The appeal event (appeals feature): add `<AppealEventType>: 'dispute.appealed',` here.
+  AppealFiled: 'dispute.appealed',
 };
 
 export const DISPUTE_STREAM_PREFIX = 'dispute-';
