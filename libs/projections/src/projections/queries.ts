@@ -415,7 +415,10 @@ export interface QueueItem {
   /** now − underReviewSince, never negative. */
   waitingMs: number;
   waitingSeconds: number;
-  /** underReviewSince + the review target (`reviewWindowMs`, the API's ADJUDICATION_REVIEW_WINDOW). */
+  /**
+   * underReviewSince + the review target (`reviewWindowMs`, the API's ADJUDICATION_REVIEW_WINDOW); for an APPEAL
+   * review the due time the appeal recorded (APPEAL_REVIEW_WINDOW after it was filed).
+   */
   reviewDueAt?: string;
   /** The case has waited past its review target. */
   overdue: boolean;
@@ -423,9 +426,6 @@ export interface QueueItem {
   defenseOnFile: boolean;
   allowedViolations: Violation[];
   findings: unknown[];
-  /** APPEAL reviews: when the review is due (APPEAL_REVIEW_WINDOW after the appeal) and whether that has passed. */
-  reviewDueAt?: string;
-  overdue: boolean;
   /** APPEAL reviews: the appeal (statement, evidence, the appealed judgement and who rendered it). */
   appeal?: unknown;
   revision: number;
@@ -470,15 +470,17 @@ export async function adjudicationQueue(db: SqlExecutor, args: AdjudicationQueue
       underReviewSince: since,
       waitingMs,
       waitingSeconds: Math.floor(waitingMs / 1000),
-      overdue: args.reviewWindowMs !== undefined && waitingMs > args.reviewWindowMs,
-      ...(args.reviewWindowMs !== undefined ? { reviewDueAt: new Date(Date.parse(since) + args.reviewWindowMs).toISOString() } : {}),
+      overdue: r.review?.reviewDueAt ? nowMs > Date.parse(r.review.reviewDueAt) : args.reviewWindowMs !== undefined && waitingMs > args.reviewWindowMs,
+      ...(r.review?.reviewDueAt
+        ? { reviewDueAt: r.review.reviewDueAt }
+        : args.reviewWindowMs !== undefined
+          ? { reviewDueAt: new Date(Date.parse(since) + args.reviewWindowMs).toISOString() }
+          : {}),
       defenseOnFile: r.review?.defenseOnFile ?? false,
       allowedViolations: r.review?.allowedViolations ?? [],
       findings: r.review?.findings ?? [],
-      overdue: r.review?.reviewDueAt ? nowMs > Date.parse(r.review.reviewDueAt) : false,
       revision: Number(r.revision),
     };
-    if (r.review?.reviewDueAt) item.reviewDueAt = r.review.reviewDueAt;
     if (r.review?.reason === 'APPEAL' && r.appeal) item.appeal = r.appeal;
     if (r.chosen_option) item.choice = r.chosen_option;
     return item;
