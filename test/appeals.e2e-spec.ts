@@ -48,7 +48,10 @@ describe.each(STORES)('appeals (%s store)', (store) => {
     expect(judged.appealableUntil).toBe(new Date(Date.parse(judged.judgement.decidedAt) + 7 * 24 * HOUR).toISOString());
     const week = judged.judgement.penalty.week;
     let card = (await api.get(`/merchants/${merchantId}/scorecard?week=${week}&rulesVersion=v1`, as.platform())).body;
-    for (let i = 0; i < 50 && card.lateOrders < 2; i++) card = (await api.get(`/merchants/${merchantId}/scorecard?week=${week}&rulesVersion=v1`, as.platform())).body;
+    for (let i = 0; i < 100 && card.lateOrders < 2; i++) {
+      await sleep(200); // the scorecard is a read model: wait for it (bounded)
+      card = (await api.get(`/merchants/${merchantId}/scorecard?week=${week}&rulesVersion=v1`, as.platform())).body;
+    }
     expect(card).toMatchObject({ lateOrders: 2, points: 2, final: false });
 
     // Bad input changes nothing.
@@ -115,6 +118,7 @@ describe.each(STORES)('appeals (%s store)', (store) => {
     for (let i = 0; i < 50; i++) {
       after = (await api.get(`/merchants/${merchantId}/scorecard?week=${week}&rulesVersion=v1`, as.platform(), { headers: { 'x-min-position': overturned.headers.get('x-event-position')! } })).body;
       if (after.lateOrders === 1) break;
+      await sleep(200);
     }
     expect(after).toMatchObject({ lateOrders: 1, excusedLateOrders: 1, points: 1 });
 
