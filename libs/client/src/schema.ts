@@ -429,7 +429,39 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_health"];
+        get: operations["HealthController_health[0]"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_health[1]"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1766,7 +1798,7 @@ export interface operations {
             };
         };
     };
-    HealthController_health: {
+    "HealthController_health[0]": {
         parameters: {
             query?: never;
             header?: never;
@@ -1775,7 +1807,43 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Service status */
+            /** @description Readiness; details with a platform/auditor token or OPS_TOKEN */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is alive: {"status":"ok"} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "HealthController_health[1]": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Readiness; details with a platform/auditor token or OPS_TOKEN */
             200: {
                 headers: {
                     [name: string]: unknown;
