@@ -1,7 +1,8 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import { buildOpenApiDocument } from './openapi/openapi';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/config';
@@ -9,9 +10,10 @@ import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger } from './infra/logger';
 import { ProblemFilter, validationProblem } from './http/problem';
 import { Metrics } from './infra/metrics';
-import { declarePathParameters } from './http/openapi';
 import { registerConsole } from './console/console';
 import { RateLimits } from './rate-limit/rate-limits';
+import { inputGuardServerOptions, installInputGuards } from './http/input-guard';
+import { NoBodyInterceptor } from './http/no-body.interceptor';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT = 1024 * 1024;
@@ -23,6 +25,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    ...inputGuardServerOptions,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID_RE.test(h) ? h : randomUUID();
@@ -31,8 +34,11 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // The JSON body parser is ours (input-guard.ts): depth, size and string checks before validation.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  installInputGuards(fastify, BODY_LIMIT);
   const metrics = app.get(Metrics);
   await app.get(RateLimits).install(fastify);
   fastify.addHook('onSend', async (req, reply) => {
@@ -46,6 +52,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalInterceptors(new NoBodyInterceptor());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -57,17 +64,10 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
   );
   app.enableShutdownHooks();
 
-  const doc = new DocumentBuilder()
-    .setTitle('Dispute service')
-    .setDescription(
-      'Event-sourced resolution of rush-order (催单) disputes. Errors are RFC 9457 problem details (application/problem+json). ' +
-        'Writes accept an Idempotency-Key header. Authenticate with Authorization: Bearer <HS256 JWT>.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
   await registerConsole(app);
-  SwaggerModule.setup('docs', app, () => declarePathParameters(SwaggerModule.createDocument(app, doc)), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, (problems) => logger.warn({ problems }, 'the OpenAPI document is incomplete')), {
+    jsonDocumentUrl: 'docs-json',
+  });
   await app.init();
   return { app, logger };
 }

@@ -11,10 +11,14 @@
 export type Position = string;
 export const START: Position = '0/0';
 
+const MAX_POSITION_PART = 2n ** 63n - 1n;
 export function parsePosition(p: Position): [bigint, bigint] {
   const m = /^(\d{1,20})\/(\d{1,20})$/.exec(p);
   if (!m) throw new InvalidPositionError(p);
-  return [BigInt(m[1]), BigInt(m[2])];
+  const parts: [bigint, bigint] = [BigInt(m[1]), BigInt(m[2])];
+  // Both parts are stored as PostgreSQL bigint: a larger number is no position (and must not reach SQL).
+  if (parts[0] > MAX_POSITION_PART || parts[1] > MAX_POSITION_PART) throw new InvalidPositionError(p);
+  return parts;
 }
 export function comparePositions(a: Position, b: Position): number {
   const [a1, a2] = parsePosition(a);

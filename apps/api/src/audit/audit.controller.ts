@@ -1,35 +1,14 @@
 import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Answers } from '../openapi/decorators';
+import { StreamParam } from '../dto/params';
+import { ConsistencyQuery, GlobalPageQuery, InclusionQuery, StreamPageQuery } from '../dto/queries';
 import type { FastifyReply } from 'fastify';
 import { exportPublicKey, MerkleLogError, verifyStreamChain } from '@app/audit';
 import { EVENT_STORE, parsePosition, START, type EventStore, type RecordedEvent } from '@app/event-store';
 import { Roles } from '../auth/auth';
 import { ProblemException } from '../http/problem';
 import { ProjectionsService } from '../read-models/projections.service';
-
-const STREAM_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$/;
-
-class StreamParam {
-  @IsString() @Matches(STREAM_RE, { message: 'stream must be a stream name such as dispute-<id> or order-<id>' }) stream!: string;
-}
-class StreamPageQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) from?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-}
-class GlobalPageQuery {
-  @IsOptional() @IsString() @MaxLength(64) from?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-}
-class InclusionQuery {
-  @IsString() @MaxLength(64) eventId!: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) treeSize?: number;
-}
-class ConsistencyQuery {
-  @Type(() => Number) @IsInt() @Min(1) from!: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) to?: number;
-}
 
 /** The raw event as auditors see it (contract: stream, revision, position, eventId, type, data, metadata, recordedAt, hash, prevHash). */
 function raw(e: RecordedEvent) {
@@ -76,6 +55,7 @@ export class AuditController {
   @Get('streams/:stream')
   @Roles('auditor')
   @ApiOperation({ summary: 'Raw events of one stream from a revision, in pages' })
+  @Answers(200, 'EventPage', 'A page of the stream (nextCursor: the next revision)')
   async stream(@Param() p: StreamParam, @Query() q: StreamPageQuery) {
     const limit = q.limit ?? 100;
     const events = await this.streamOr404(p.stream, q.from ?? 0, limit + 1);
@@ -86,6 +66,7 @@ export class AuditController {
   @Get('events')
   @Roles('auditor')
   @ApiOperation({ summary: "Every stream's events in global order; `from` is the previous page's nextCursor (a position, exclusive)" })
+  @Answers(200, 'EventPage', 'A page of the global feed')
   async events(@Query() q: GlobalPageQuery) {
     const after = q.from ?? START;
     try {
@@ -101,6 +82,7 @@ export class AuditController {
   @Get('streams/:stream/verify')
   @Roles('auditor')
   @ApiOperation({ summary: "Recompute a stream's hash chain and check it against its head in the Merkle log: {valid, checked, brokenAt?}" })
+  @Answers(200, 'StreamVerification', 'The verification result')
   async verify(@Param() p: StreamParam) {
     await this.projections.catchUp();
     const events = await this.streamOr404(p.stream);
@@ -114,6 +96,7 @@ export class AuditController {
   @Roles('auditor')
   @Header('content-type', 'application/x-ndjson; charset=utf-8')
   @ApiOperation({ summary: 'The whole stream as NDJSON, one raw event a line' })
+  @ApiResponse({ status: 200, description: 'One raw event (as in EventPage items) per line', content: { 'application/x-ndjson': { schema: { type: 'string' } } } })
   async export(@Param() p: StreamParam, @Res({ passthrough: true }) reply: FastifyReply) {
     const events = await this.streamOr404(p.stream);
     void reply.header('content-disposition', `attachment; filename="${p.stream}.ndjson"`);
@@ -123,6 +106,7 @@ export class AuditController {
   @Get('audit/checkpoint')
   @Roles('auditor')
   @ApiOperation({ summary: 'The latest signed checkpoint of the global Merkle log {origin, size, root, issuedAt, keyId, signature}' })
+  @Answers(200, 'Checkpoint', 'The latest checkpoint')
   async checkpoint() {
     const cp = (await this.projections.merkleLog.latestCheckpoint()) ?? (await this.projections.checkpoint());
     if (!cp) throw new ProblemException(404, 'NO_CHECKPOINT', 'No checkpoint has been signed yet (the log is empty).');
@@ -133,6 +117,7 @@ export class AuditController {
   @HttpCode(201)
   @Roles('platform')
   @ApiOperation({ summary: 'Sign a checkpoint now (the service also signs one every AUDIT_CHECKPOINT_INTERVAL when the log grew)' })
+  @Answers(201, 'Checkpoint', 'The new checkpoint')
   async signCheckpoint() {
     await this.projections.catchUp();
     const cp = await this.projections.checkpoint();
@@ -143,6 +128,7 @@ export class AuditController {
   @Get('audit/public-key')
   @Roles('auditor')
   @ApiOperation({ summary: 'The Ed25519 public key checkpoints are signed with (pin it out of band)' })
+  @Answers(200, 'PublicKey', 'The public key')
   publicKey() {
     return exportPublicKey(this.projections.signer.publicKey);
   }
@@ -150,6 +136,7 @@ export class AuditController {
   @Get('audit/proofs/inclusion')
   @Roles('auditor')
   @ApiOperation({ summary: 'Inclusion proof of an event in the tree of a given size (default: the latest checkpoint)' })
+  @Answers(200, 'InclusionProof', 'The inclusion proof')
   async inclusion(@Query() q: InclusionQuery) {
     const size = q.treeSize ?? (await this.projections.merkleLog.latestCheckpoint())?.size;
     return this.projections.merkleLog.inclusionProof(q.eventId, size).catch(merkleProblem);
@@ -158,6 +145,7 @@ export class AuditController {
   @Get('audit/proofs/consistency')
   @Roles('auditor')
   @ApiOperation({ summary: 'Consistency proof between two tree sizes (default `to`: the latest checkpoint)' })
+  @Answers(200, 'ConsistencyProof', 'The consistency proof')
   async consistency(@Query() q: ConsistencyQuery) {
     const to = q.to ?? (await this.projections.merkleLog.latestCheckpoint())?.size;
     return this.projections.merkleLog.consistencyProof(q.from, to).catch(merkleProblem);

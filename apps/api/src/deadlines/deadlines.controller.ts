@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Answers } from '../openapi/decorators';
 import { Roles } from '../auth/auth';
 import { DeadlinesService } from './deadlines.service';
 
@@ -13,6 +14,7 @@ export class DeadlinesController {
   @HttpCode(200)
   @Roles('platform')
   @ApiOperation({ summary: 'Fire every deadline that is due now (they also fire on their own); answers {fired}' })
+  @Answers(200, 'DeadlinesRun', 'How many deadlines fired')
   async run() {
     return { fired: await this.deadlines.runOnce() };
   }

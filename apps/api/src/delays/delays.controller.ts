@@ -2,16 +2,15 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res 
 import {
   ApiBearerAuth,
   ApiConflictResponse,
-  ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { contextFrom } from '../app/command-context';
+import { Answers } from '../openapi/decorators';
 import { MIN_POSITION_HEADER, setPosition } from '../app/position-header';
 import { type Actor, CurrentActor, Roles } from '../auth/auth';
 import {
@@ -59,7 +58,7 @@ export class DelayReportsController {
       '(422 EMERGENCY_REPORT_TOO_LATE). Missing inputs: 422 PRECONDITIONS_NOT_MET naming them. The platform reviews the report; unreviewed after ' +
       'DELAY_REPORT_REVIEW_WINDOW (24 h) it is flagged overdue.',
   })
-  @ApiCreatedResponse({ description: 'The report (status PENDING), with its revision and stream' })
+  @Answers(201, 'DelayReport', 'The report (status PENDING), with its revision and stream')
   @ApiNotFoundResponse({ description: "Emergency report: unknown order or another merchant's order" })
   @ApiUnprocessableEntityResponse({ description: 'Refused by the rules (window limits, cut-off, order not assessed, missing evidence)' })
   async file(@Body() dto: FileDelayReportDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -72,7 +71,7 @@ export class DelayReportsController {
   @Roles('merchant', 'platform', 'adjudicator', 'auditor')
   @ApiHeader(MIN_POSITION)
   @ApiOperation({ summary: "Delay reports with their status (merchants: their own), keyset pages by filing time: {items, nextCursor}" })
-  @ApiOkResponse({ description: '{items, nextCursor?}' })
+  @Answers(200, 'DelayReportList', 'A page of reports')
   async list(@Query() q: DelayReportListQuery, @CurrentActor() actor: Actor, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     await consistent(this.delays, min, reply);
     return this.delays.listReports(q, actor);
@@ -82,7 +81,7 @@ export class DelayReportsController {
   @Roles('platform')
   @ApiHeader(MIN_POSITION)
   @ApiOperation({ summary: 'The platform review queue: pending reports, oldest first, with waitingSeconds; overdue ones marked (overdue, overdueNow)' })
-  @ApiOkResponse({ description: '{items, nextCursor?}' })
+  @Answers(200, 'DelayReportList', 'A page of pending reports')
   async queue(@Query() q: DelayPageQuery, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     await consistent(this.delays, min, reply);
     return this.delays.reviewQueue(q);
@@ -91,7 +90,7 @@ export class DelayReportsController {
   @Get(':id')
   @Roles('merchant', 'platform', 'adjudicator', 'auditor')
   @ApiOperation({ summary: "One delay report (merchants: their own; another merchant's answers 404)" })
-  @ApiOkResponse({ description: 'The report' })
+  @Answers(200, 'DelayReport', 'The report')
   @ApiNotFoundResponse({ description: 'Unknown report or another tenant’s' })
   get(@Param() p: ReportIdParam, @CurrentActor() actor: Actor) {
     return this.delays.getReport(p.id, actor);
@@ -101,7 +100,7 @@ export class DelayReportsController {
   @HttpCode(200)
   @Roles('merchant')
   @ApiOperation({ summary: 'The merchant withdraws (撤销) its report before it is reviewed (409 DELAY_REPORT_NOT_PENDING afterwards)' })
-  @ApiOkResponse({ description: 'The report (status WITHDRAWN)' })
+  @Answers(200, 'DelayReport', 'The report (status WITHDRAWN)')
   @ApiConflictResponse({ description: 'Already reviewed or withdrawn' })
   async withdraw(@Param() p: ReportIdParam, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const r = await this.delays.withdrawReport(p.id, actor, contextFrom(req, actor));
@@ -113,7 +112,7 @@ export class DelayReportsController {
   @HttpCode(200)
   @Roles('platform')
   @ApiOperation({ summary: 'The platform approves or rejects (with a reason) a pending report (409 DELAY_REPORT_NOT_PENDING once reviewed or withdrawn)' })
-  @ApiOkResponse({ description: 'The report (status APPROVED or REJECTED)' })
+  @Answers(200, 'DelayReport', 'The report (status APPROVED or REJECTED)')
   @ApiConflictResponse({ description: 'Already reviewed or withdrawn' })
   async review(
     @Param() p: ReportIdParam,
@@ -144,7 +143,7 @@ export class DelayCardsController {
       'A second card for the same order is refused with 409 DELAY_CARD_ALREADY_SENT whatever became of the first (accepted, rejected, cancelled). ' +
       'Orders not assessed for late shipment: 422 ORDER_NOT_ASSESSED. Unanswered after DELAY_CARD_RESPONSE_WINDOW (48 h) the card is cancelled.',
   })
-  @ApiCreatedResponse({ description: 'The card (status PENDING, expiresAt)' })
+  @Answers(201, 'DelayCard', 'The card (status PENDING, expiresAt)')
   @ApiConflictResponse({ description: 'A card was already sent for this order' })
   @ApiNotFoundResponse({ description: 'Unknown order or another merchant’s' })
   async send(
@@ -166,7 +165,7 @@ export class DelayCardsController {
     summary: "The order's consumer accepts (the delay is excused) or rejects the delay card, within 48 h of its sending",
     description: 'After the expiry: 422 DELAY_CARD_RESPONSE_WINDOW_CLOSED; a second answer: 409 DELAY_CARD_ALREADY_ANSWERED.',
   })
-  @ApiOkResponse({ description: 'The card (status ACCEPTED or REJECTED)' })
+  @Answers(200, 'DelayCard', 'The card (status ACCEPTED or REJECTED)')
   async respond(
     @Param() p: OrderIdParam,
     @Body() dto: DelayCardResponseDto,
@@ -182,7 +181,7 @@ export class DelayCardsController {
   @Get('orders/:orderId/delay-card')
   @Roles('merchant', 'consumer', 'platform', 'adjudicator', 'auditor')
   @ApiOperation({ summary: "The order's delay card (merchants and consumers: their own orders only); 404 DELAY_CARD_NOT_FOUND when none was sent" })
-  @ApiOkResponse({ description: 'The card, with `answerable` (pending and not yet expired)' })
+  @Answers(200, 'DelayCard', 'The card, with `answerable` (pending and not yet expired)')
   get(@Param() p: OrderIdParam, @CurrentActor() actor: Actor) {
     return this.delays.getCard(p.orderId, actor);
   }
@@ -191,7 +190,7 @@ export class DelayCardsController {
   @Roles('merchant', 'consumer', 'platform', 'adjudicator', 'auditor')
   @ApiHeader(MIN_POSITION)
   @ApiOperation({ summary: 'Delay cards with their status (merchants / consumers: their own), keyset pages by sending time: {items, nextCursor}' })
-  @ApiOkResponse({ description: '{items, nextCursor?}' })
+  @Answers(200, 'DelayCardList', 'A page of cards')
   async list(@Query() q: DelayCardListQuery, @CurrentActor() actor: Actor, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     await consistent(this.delays, min, reply);
     return this.delays.listCards(q, actor);

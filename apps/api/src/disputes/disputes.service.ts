@@ -27,7 +27,7 @@ import type { CommandContext } from '../app/command-context';
 import { assertVisible, notFound } from '../app/tenancy';
 import type { Actor } from '../auth/auth';
 import type { ChoiceDto, ConsumerResponseDto, ContestDto, JudgementDto, OpenDisputeDto } from '../dto/disputes.dto';
-import { toUtcIso } from '../dto/validators';
+import { INSTANT_RULE, parseInstant, toUtcIso } from '../dto/validators';
 import { ProblemException } from '../http/problem';
 import { MerchantWeekSource } from './merchant-week';
 import { DelayExcuseSource } from './delay-excuses';
@@ -190,21 +190,23 @@ export class DisputesService {
       const { state, revision } = await this.loadVisible(id, actor);
       return this.present(state, revision);
     }
+    // The revision or instant is checked before anything is read: a malformed `at` is a 400 even for an unknown id.
+    const instant = parseInstant(at);
+    if (!/^\d{1,15}$/.test(at) && instant === null) {
+      throw new ProblemException(400, 'INVALID_AT', `\`at\` must be a revision number or ${INSTANT_RULE}.`, {
+        errors: [{ field: 'at', messages: [`must be a revision number or ${INSTANT_RULE}`] }],
+      });
+    }
     const { events } = await this.loadVisible(id, actor);
     let upTo: (e: RecordedEvent) => boolean;
     let asOf: string;
-    if (/^\d{1,15}$/.test(at)) {
+    if (instant === null) {
       const rev = Number(at);
       upTo = (e) => e.revision <= rev;
       asOf = events.find((e) => e.revision === rev)?.recordedAt ?? events[events.length - 1].recordedAt;
-    } else if (/^\d{4}-\d{2}-\d{2}T/.test(at) && !Number.isNaN(Date.parse(at))) {
-      const t = Date.parse(at);
-      upTo = (e) => Date.parse(e.recordedAt) <= t;
-      asOf = new Date(t).toISOString();
     } else {
-      throw new ProblemException(400, 'INVALID_AT', '`at` must be a revision number or an ISO-8601 time.', {
-        errors: [{ field: 'at', messages: ['must be a revision number or an ISO-8601 time'] }],
-      });
+      upTo = (e) => Date.parse(e.recordedAt) <= instant;
+      asOf = new Date(instant).toISOString();
     }
     let state = disputeDecider.initialState();
     let revision: number | null = null;

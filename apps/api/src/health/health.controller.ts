@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Answers } from '../openapi/decorators';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore, type SqlDatabase } from '@app/event-store';
 import { Public } from '../auth/auth';
@@ -30,7 +31,8 @@ export class HealthController {
   /** Liveness: the process answers. Says nothing else (no versions, no dependencies). */
   @Public()
   @Get('health/live')
-  @ApiOkResponse({ description: 'The process is alive: {"status":"ok"}' })
+  @ApiOperation({ summary: 'Liveness: the process answers {"status":"ok"} and nothing else' })
+  @Answers(200, 'Health', 'The process is alive')
   live() {
     return { status: 'ok' };
   }
@@ -46,7 +48,8 @@ export class HealthController {
   @Public()
   @Get(['health', 'health/ready'])
   @ApiBearerAuth()
-  @ApiOkResponse({ description: 'Readiness; details with a platform/auditor token or OPS_TOKEN' })
+  @ApiOperation({ summary: 'Readiness: the event store, the read-model database and the projections (503 when not ready); details with a platform/auditor token or OPS_TOKEN' })
+  @Answers(200, 'Health', 'Readiness (details only for operators)')
   async health(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const details = await this.ops.check(req);
     const readiness = await this.readiness();

@@ -20,10 +20,13 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
   409: 'Conflict',
+  408: 'Request Timeout',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -93,16 +96,31 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
     const isIndex = /^\d+$/.test(e.property);
     const field = prefix ? (isIndex ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
     if (e.constraints && Object.keys(e.constraints).length) {
-      out.push({ field, messages: Object.values(e.constraints) });
+      out.push({ field, messages: [...new Set(Object.values(e.constraints))] });
     }
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }
   return out;
 }
 
+/** A validation answer lists at most this many field errors (plus errorCount): a huge bad body cannot amplify into a huge answer. */
+export const MAX_REPORTED_ERRORS = 20;
+
 export function validationProblem(errors: ValidationError[]): ProblemException {
   const fields = flattenValidationErrors(errors);
-  return new ProblemException(400, 'VALIDATION_FAILED', `The request is invalid: ${fields.map((f) => f.field).join(', ')}`, { errors: fields });
+  const shown = fields.slice(0, MAX_REPORTED_ERRORS);
+  const more = fields.length - shown.length;
+  const names = shown.map((f) => f.field).join(', ') + (more > 0 ? ` and ${more} more` : '');
+  return new ProblemException(400, 'VALIDATION_FAILED', `The request is invalid: ${names}`, { errors: shown, errorCount: fields.length });
+}
+
+/**
+ * SQLSTATE class 22 (data exception: a value out of range, text the database cannot hold, …) can only come
+ * from a value a request carried: a 400, never a 500. Validation refuses such values first; this is the net.
+ */
+function isDataException(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return e instanceof Error && typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
 /** Domain errors carry {code, status, details}; we match structurally to keep the domain free of HTTP. */
@@ -151,6 +169,9 @@ export function toProblemException(exception: unknown): ProblemException {
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ProblemException(413, 'BODY_TOO_LARGE', 'The request body exceeds the limit of 1 MB.');
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ProblemException(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON with Content-Type: application/json.');
     return new ProblemException(fe.statusCode, fe.code ?? `HTTP_${fe.statusCode}`, fe.message ?? 'Bad request');
+  }
+  if (isDataException(exception)) {
+    return new ProblemException(400, 'INVALID_VALUE', 'A value in the request cannot be stored or compared (out of range or not representable).');
   }
   return new ProblemException(500, 'INTERNAL', 'An unexpected error occurred. It has been logged with the request id.');
 }

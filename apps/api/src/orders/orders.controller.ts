@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Answers } from '../openapi/decorators';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { contextFrom } from '../app/command-context';
 import { setPosition } from '../app/position-header';
 import { type Actor, CurrentActor, Roles } from '../auth/auth';
 import { OrderFactDto, RegisterOrderDto } from '../dto/orders.dto';
-import { IdParam } from '../dto/params';
+import { OrderIdParam } from '../dto/params';
 import { OrdersService } from './orders.service';
 import { CommandBus } from '@nestjs/cqrs';
 import { RecordOrderFactCommand, RegisterOrderCommand } from '../app/commands';
@@ -28,7 +29,7 @@ export class OrdersController {
   @HttpCode(201)
   @Roles('platform')
   @ApiOperation({ summary: 'Register an order (platform order pipeline)' })
-  @ApiCreatedResponse({ description: 'The order with its shipping assessment' })
+  @Answers(201, 'OrderView', 'The order with its shipping assessment')
   async register(@Body() dto: RegisterOrderDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { view, result } = await this.commands.execute<RegisterOrderCommand, OrderResult>(new RegisterOrderCommand(dto, contextFrom(req, actor)));
     setPosition(reply, result.position);
@@ -39,14 +40,15 @@ export class OrdersController {
   @HttpCode(201)
   @Roles('platform')
   @ApiOperation({ summary: 'Record an order or logistics fact (paid, waybill, pickup scan, cancellation, refund, lock, invalidation)' })
+  @Answers(201, 'OrderView', 'The order with the fact recorded')
   async fact(
-    @Param() p: IdParam,
+    @Param() p: OrderIdParam,
     @Body() dto: OrderFactDto,
     @CurrentActor() actor: Actor,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { view, result } = await this.commands.execute<RecordOrderFactCommand, OrderResult>(new RecordOrderFactCommand(p.orderId!, dto, contextFrom(req, actor)));
+    const { view, result } = await this.commands.execute<RecordOrderFactCommand, OrderResult>(new RecordOrderFactCommand(p.orderId, dto, contextFrom(req, actor)));
     setPosition(reply, result.position);
     return view;
   }
@@ -54,8 +56,8 @@ export class OrdersController {
   @Get(':orderId')
   @Roles('platform', 'merchant', 'consumer', 'adjudicator', 'auditor')
   @ApiOperation({ summary: 'The order, its facts and its shipping clock (merchants and consumers: their own orders only)' })
-  @ApiOkResponse({ description: 'Order view' })
-  async get(@Param() p: IdParam, @CurrentActor() actor: Actor) {
-    return this.orders.get(p.orderId!, actor);
+  @Answers(200, 'OrderView', 'Order view')
+  async get(@Param() p: OrderIdParam, @CurrentActor() actor: Actor) {
+    return this.orders.get(p.orderId, actor);
   }
 }
