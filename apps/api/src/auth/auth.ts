@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, applyDecorators, createParamDecorator } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
@@ -19,7 +20,8 @@ export interface Actor {
 const ROLES_KEY = 'dispute:roles';
 const PUBLIC_KEY = 'dispute:public';
 /** Only these roles may call the route. Routes without @Roles or @Public are denied to everyone. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+// Also published in the OpenAPI document as the operation's `x-roles` (read by clients and the fuzz test).
+export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles));
 /** No token needed (health, metrics, docs). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 

@@ -82,6 +82,8 @@ export function completeDocument(doc: OpenAPIObject, onIncomplete?: (problems: s
       if (!success.some(([, r]) => r.content && Object.values(r.content).some((c) => c.schema))) {
         problems.push(`${where}: no success response with a schema (@ApiResponse({ status, schema: ref('…') }))`);
       }
+      const roles = (op as { 'x-roles'?: string[] })['x-roles'];
+      if (roles?.length && !op.description?.includes('Roles:')) op.description = `${op.description ? `${op.description}\n\n` : ''}Roles: ${roles.join(', ')}.`;
       const authenticated = Array.isArray(op.security) && op.security.length > 0;
       if (!authenticated) op.security = [];
       const codes = ['400', ...(authenticated ? ['401', '403'] : []), ...(pathParams.length ? ['404'] : []), ...(method === 'post' ? ['409', '422'] : [])];
