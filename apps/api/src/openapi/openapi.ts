@@ -130,6 +130,7 @@ export function buildOpenApiDocument(app: INestApplication, onIncomplete?: (prob
     .addTag('delay cards', 'Delay cards (延迟发货卡片) sent to consumers')
     .addTag('deadlines', 'Deadline scheduler')
     .addTag('audit', 'Read-only audit: raw streams, hash chains, signed Merkle checkpoints and proofs')
+    .addTag('what-if simulations', 'Re-judging a past period under another rules version (read-only)')
     .addTag('operations', 'Health')
     .build();
   const doc = SwaggerModule.createDocument(app, config, {

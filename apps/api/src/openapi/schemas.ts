@@ -300,6 +300,47 @@ export const RESPONSE_SCHEMAS = {
   DelayReportList: page(delayReport, 'Delay reports page'),
   DelayCard: delayCard,
   DelayCardList: page(delayCard, 'Delay cards page'),
+  SimulationStarted: obj({ simulationId: str(), status: enumOf(['RUNNING']) }),
+  Simulation: obj(
+    {
+      simulationId: str(),
+      status: enumOf(['RUNNING', 'DONE', 'FAILED']),
+      progress: obj({ phase: str(), percent: { type: 'number' }, weeks: int(), merchantWeeks: int(), judgementsTotal: int(), judgementsDone: int() }, ['percent']),
+      rulesVersion: str('The simulated rules version'),
+      recordedRulesVersion: str('The version in force when the simulation ran'),
+      from: time(),
+      to: time(),
+      merchantId: str(),
+      asOf: time(),
+      requestedBy: str(),
+      createdAt: time(),
+      finishedAt: time(),
+      error: str('FAILED: why'),
+      totals: anyObject('DONE: totals over the period'),
+      weeks: arr(
+        obj(
+          {
+            merchantId: str(),
+            week: str(),
+            pointsRecorded: int(),
+            pointsSimulated: int(),
+            final: bool(),
+            asOf: time(),
+            lateOrders: int(),
+            ordersDue48h: int(),
+            pickedUpWithin48h: int(),
+            pickupRate48h: nullable({ type: 'number' }),
+          },
+          ['merchantId', 'week', 'pointsRecorded', 'pointsSimulated'],
+        ),
+      ),
+    },
+    ['simulationId', 'status', 'progress', 'rulesVersion', 'from', 'to'],
+  ),
+  SimulationChanges: page(
+    obj({ disputeId: str(), merchantId: str(), week: str(), recorded: anyObject(), simulated: anyObject(), reasons: arr(anyObject()) }, ['disputeId', 'merchantId', 'week']),
+    'Cases whose outcome or points differ',
+  ),
   Health: obj({ status: str(), eventStore: probe, readModels: probe, projections: anyObject('Per projection: position, leader, lag') }, ['status']),
 } satisfies Record<string, SchemaObject>;
 

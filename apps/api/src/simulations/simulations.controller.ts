@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Answers } from '../openapi/decorators';
 import { type Actor, CurrentActor, Roles } from '../auth/auth';
 import { ChangesQuery, SimulationIdParam, StartSimulationDto } from './simulations.dto';
 import { SimulationsService } from './simulations.service';
@@ -21,7 +22,7 @@ export class SimulationsController {
       'taken at its close (end + WEEK_CLOSE_DELAY) or, for a week still open, at the time of the request. Points recorded = the version in force ' +
       '(RULES_VERSION); simulated = `rulesVersion`. Runs in the background; poll GET /simulations/{id}. Nothing the service serves is changed.',
   })
-  @ApiAcceptedResponse({ description: '{simulationId, status: "RUNNING"}' })
+  @Answers(202, 'SimulationStarted', 'The simulation, RUNNING')
   start(@Body() dto: StartSimulationDto, @CurrentActor() actor: Actor) {
     return this.simulations.start(dto, actor);
   }
@@ -32,7 +33,7 @@ export class SimulationsController {
     summary: 'A simulation: progress while RUNNING; when DONE, totals and per merchant-week the points recorded vs simulated',
     description: 'totals and weeks appear only when status is DONE (never a partial result). FAILED carries `error`.',
   })
-  @ApiOkResponse({ description: '{simulationId, status, progress, rulesVersion, from, to, merchantId?, totals?, weeks?}' })
+  @Answers(200, 'Simulation', 'The simulation (totals and weeks once DONE)')
   @ApiNotFoundResponse({ description: 'Unknown simulation' })
   get(@Param() p: SimulationIdParam) {
     return this.simulations.view(p.id);
@@ -44,7 +45,7 @@ export class SimulationsController {
     summary: 'The cases whose outcome or points differ under the simulated version: {items, nextCursor}',
     description: 'Items {disputeId, merchantId, week, recorded, simulated, reasons}, ordered by week, merchant, dispute. 409 while the simulation is not DONE.',
   })
-  @ApiOkResponse({ description: '{items, nextCursor?}' })
+  @Answers(200, 'SimulationChanges', 'A page of changed cases')
   @ApiNotFoundResponse({ description: 'Unknown simulation' })
   @ApiConflictResponse({ description: 'The simulation is still RUNNING or FAILED' })
   changes(@Param() p: SimulationIdParam, @Query() q: ChangesQuery) {

@@ -95,7 +95,7 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
     const head = await this.events.headPosition();
     const projections = this.projections();
     if (projections && !(await projections.waitFor(head))) {
-      throw new ProblemException(503, 'READ_MODELS_BEHIND', 'The read models are catching up with the recorded events; try again shortly.');
+      throw new ProblemException(503, 'READ_MODELS_BEHIND', 'The read models are catching up with the recorded events; try again shortly.').withHeaders({ 'retry-after': '1' });
     }
     const simulationId = `sim-${randomUUID()}`;
     await this.store.create({
