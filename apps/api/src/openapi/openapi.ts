@@ -79,7 +79,8 @@ export function completeDocument(doc: OpenAPIObject, onIncomplete?: (problems: s
       for (const p of pathParams) if (!declared.has(p)) problems.push(`${where}: path parameter {${p}} is not declared (take it with @Param() of a class using IdField/PatternField)`);
       const responses = { ...(op.responses ?? {}) } as Record<string, ResponseObject>;
       const success = Object.entries(responses).filter(([code]) => /^2\d\d$/.test(code));
-      if (!success.some(([, r]) => r.content && Object.values(r.content).some((c) => c.schema))) {
+      // 204 No Content is the one success answer without a body.
+      if (!success.some(([code, r]) => code === '204' || (r.content && Object.values(r.content).some((c) => c.schema)))) {
         problems.push(`${where}: no success response with a schema (@ApiResponse({ status, schema: ref('…') }))`);
       }
       const roles = (op as { 'x-roles'?: string[] })['x-roles'];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { WEBHOOK_EVENT_TYPES } from './event-types';
+import { IntField, PatternField } from '../dto/fields';
 
 export class CreateWebhookDto {
   @ApiProperty({ description: 'https URL of a public host (http and private addresses only with WEBHOOK_ALLOW_PRIVATE=true)', example: 'https://merchant.example/hooks/disputes' })
@@ -24,21 +24,16 @@ const WEBHOOK_ID = /^wh_[a-z0-9]{1,64}$/;
 const MESSAGE_ID = /^msg_[a-f0-9]{32}$/;
 
 export class WebhookIdParam {
-  @IsString() @Matches(WEBHOOK_ID, { message: 'id must be a webhook id (wh_…)' }) id!: string;
+  @PatternField(WEBHOOK_ID, 'id must be a webhook id (wh_…)', { maxLength: 67, description: 'Webhook id', example: 'wh_0m3z9q1c4f2a9e7b1d' }) id!: string;
 }
 
 export class WebhookMessageParam extends WebhookIdParam {
-  @IsString() @Matches(MESSAGE_ID, { message: 'messageId must be a webhook message id (msg_…)' }) messageId!: string;
+  @PatternField(MESSAGE_ID, 'messageId must be a webhook message id (msg_…)', { maxLength: 36, description: 'Webhook message id' }) messageId!: string;
 }
 
 export class PageQuery {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  @Matches(/^[A-Za-z0-9_]+$/, { message: 'cursor is malformed' })
-  cursor?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @PatternField(/^[A-Za-z0-9_]+$/, 'cursor is malformed', { optional: true, maxLength: 128, description: 'nextCursor of the previous page' }) cursor?: string;
+  @IntField({ optional: true, query: true, min: 1, max: 200, default: 50, description: 'Page size' }) limit?: number;
 }
 
 export class WebhookDto {
