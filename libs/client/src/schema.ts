@@ -13,8 +13,10 @@ export interface paths {
         /**
          * Cases under review, oldest first, with how long each has waited and whether it is overdue (ADJUDICATION_REVIEW_WINDOW); filterable by merchant
          * @description Each item: disputeId, orderId, merchantId, consumerId, flow, openedAt, reviewReason (DEFENSE, SETTLEMENT_CONTESTED, CONSUMER_NO_RESPONSE, SETTLEMENT_FAILED, APPEAL, …), underReviewSince, waitingMs, waitingSeconds, reviewDueAt (underReviewSince + ADJUDICATION_REVIEW_WINDOW, default PT24H), overdue (waited past reviewDueAt), choice?, defenseOnFile, allowedViolations, findings, revision.
+         *
+         *     Roles: adjudicator.
          */
-        get: operations["ReadModelsController_queue"];
+        get: operations["ReadModels_queue"];
         put?: never;
         post?: never;
         delete?: never;
@@ -30,8 +32,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest signed checkpoint of the global Merkle log {origin, size, root, issuedAt, keyId, signature} */
-        get: operations["AuditController_checkpoint"];
+        /**
+         * The latest signed checkpoint of the global Merkle log {origin, size, root, issuedAt, keyId, signature}
+         * @description Roles: auditor.
+         */
+        get: operations["Audit_checkpoint"];
         put?: never;
         post?: never;
         delete?: never;
@@ -49,8 +54,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign a checkpoint now (the service also signs one every AUDIT_CHECKPOINT_INTERVAL when the log grew) */
-        post: operations["AuditController_signCheckpoint"];
+        /**
+         * Sign a checkpoint now (the service also signs one every AUDIT_CHECKPOINT_INTERVAL when the log grew)
+         * @description Roles: platform.
+         */
+        post: operations["Audit_signCheckpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -64,8 +72,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Consistency proof between two tree sizes (default `to`: the latest checkpoint) */
-        get: operations["AuditController_consistency"];
+        /**
+         * Consistency proof between two tree sizes (default `to`: the latest checkpoint)
+         * @description Roles: auditor.
+         */
+        get: operations["Audit_consistency"];
         put?: never;
         post?: never;
         delete?: never;
@@ -81,8 +92,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Inclusion proof of an event in the tree of a given size (default: the latest checkpoint) */
-        get: operations["AuditController_inclusion"];
+        /**
+         * Inclusion proof of an event in the tree of a given size (default: the latest checkpoint)
+         * @description Roles: auditor.
+         */
+        get: operations["Audit_inclusion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -98,8 +112,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The Ed25519 public key checkpoints are signed with (pin it out of band) */
-        get: operations["AuditController_publicKey"];
+        /**
+         * The Ed25519 public key checkpoints are signed with (pin it out of band)
+         * @description Roles: auditor.
+         */
+        get: operations["Audit_publicKey"];
         put?: never;
         post?: never;
         delete?: never;
@@ -117,8 +134,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fire every deadline that is due now (they also fire on their own); answers {fired} */
-        post: operations["DeadlinesController_run"];
+        /**
+         * Fire every deadline that is due now (they also fire on their own); answers {fired}
+         * @description Roles: platform.
+         */
+        post: operations["Deadlines_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -132,8 +152,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delay cards with their status (merchants / consumers: their own), keyset pages by sending time: {items, nextCursor} */
-        get: operations["DelayCardsController_list"];
+        /**
+         * Delay cards with their status (merchants / consumers: their own), keyset pages by sending time: {items, nextCursor}
+         * @description Roles: merchant, consumer, platform, adjudicator, auditor.
+         */
+        get: operations["DelayCards_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -149,14 +172,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delay reports with their status (merchants: their own), keyset pages by filing time: {items, nextCursor} */
-        get: operations["DelayReportsController_list"];
+        /**
+         * Delay reports with their status (merchants: their own), keyset pages by filing time: {items, nextCursor}
+         * @description Roles: merchant, platform, adjudicator, auditor.
+         */
+        get: operations["DelayReports_list"];
         put?: never;
         /**
          * File a delay report: a pre-report (预报备) for a window, or an emergency report (紧急报备) for one order
          * @description PRE_REPORT: `reason` (WEATHER, MAJOR_NATIONAL_EVENT, WAREHOUSE_MAINTENANCE, OTHER), `windowEnd` (and optionally `windowStart`, default now): the window may not start before now (422 WINDOW_STARTS_IN_PAST) and must end within 7 days (422 WINDOW_TOO_FAR_AHEAD); at least one evidence item. EMERGENCY_REPORT: `orderId` of one of the merchant's orders, `promisedShipAt`, evidence with a CHAT_LOG, SMS or CALL_RECORD; refused for orders not assessed for late shipment (422 ORDER_NOT_ASSESSED) and after the end of the Sunday following the week the order was placed in, in BUSINESS_TIMEZONE (422 EMERGENCY_REPORT_TOO_LATE). Missing inputs: 422 PRECONDITIONS_NOT_MET naming them. The platform reviews the report; unreviewed after DELAY_REPORT_REVIEW_WINDOW (24 h) it is flagged overdue.
+         *
+         *     Roles: merchant.
          */
-        post: operations["DelayReportsController_file"];
+        post: operations["DelayReports_file"];
         delete?: never;
         options?: never;
         head?: never;
@@ -170,8 +198,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One delay report (merchants: their own; another merchant's answers 404) */
-        get: operations["DelayReportsController_get"];
+        /**
+         * One delay report (merchants: their own; another merchant's answers 404)
+         * @description Roles: merchant, platform, adjudicator, auditor.
+         */
+        get: operations["DelayReports_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -189,8 +220,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The platform approves or rejects (with a reason) a pending report (409 DELAY_REPORT_NOT_PENDING once reviewed or withdrawn) */
-        post: operations["DelayReportsController_review"];
+        /**
+         * The platform approves or rejects (with a reason) a pending report (409 DELAY_REPORT_NOT_PENDING once reviewed or withdrawn)
+         * @description Roles: platform.
+         */
+        post: operations["DelayReports_review"];
         delete?: never;
         options?: never;
         head?: never;
@@ -206,8 +240,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The merchant withdraws (撤销) its report before it is reviewed (409 DELAY_REPORT_NOT_PENDING afterwards) */
-        post: operations["DelayReportsController_withdraw"];
+        /**
+         * The merchant withdraws (撤销) its report before it is reviewed (409 DELAY_REPORT_NOT_PENDING afterwards)
+         * @description Roles: merchant.
+         */
+        post: operations["DelayReports_withdraw"];
         delete?: never;
         options?: never;
         head?: never;
@@ -221,8 +258,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The platform review queue: pending reports, oldest first, with waitingSeconds; overdue ones marked (overdue, overdueNow) */
-        get: operations["DelayReportsController_queue"];
+        /**
+         * The platform review queue: pending reports, oldest first, with waitingSeconds; overdue ones marked (overdue, overdueNow)
+         * @description Roles: platform.
+         */
+        get: operations["DelayReports_queue"];
         put?: never;
         post?: never;
         delete?: never;
@@ -238,11 +278,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Case list: every dispute with its status and deadlines (keyset pages; merchants/consumers see their own) */
-        get: operations["ReadModelsController_list"];
+        /**
+         * Case list: every dispute with its status and deadlines (keyset pages; merchants/consumers see their own)
+         * @description Roles: platform, merchant, consumer, adjudicator, auditor.
+         */
+        get: operations["ReadModels_list"];
         put?: never;
-        /** Open a rush-order dispute (409 while another one on the order is not final) */
-        post: operations["DisputesController_open"];
+        /**
+         * Open a rush-order dispute (409 while another one on the order is not final)
+         * @description Roles: platform.
+         */
+        post: operations["Disputes_open"];
         delete?: never;
         options?: never;
         head?: never;
@@ -256,8 +302,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A dispute; with ?at=<revision|ISO time> the state as it stood then */
-        get: operations["DisputesController_get"];
+        /**
+         * A dispute; with ?at=<revision|ISO time> the state as it stood then
+         * @description Roles: platform, merchant, consumer, adjudicator, auditor.
+         */
+        get: operations["Disputes_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -278,8 +327,10 @@ export interface paths {
         /**
          * The merchant appeals the case's MERCHANT_LIABLE judgement (申诉): once, within APPEAL_WINDOW of decidedAt, with a statement and ≥ 1 evidence item
          * @description → 200 with the dispute, status UNDER_REVIEW (queue reason APPEAL, overdue after APPEAL_REVIEW_WINDOW). 409 APPEAL_ALREADY_FILED / NOT_APPEALABLE (not judged, or not MERCHANT_LIABLE); 422 APPEAL_WINDOW_CLOSED / APPEAL_EVIDENCE_REQUIRED; 404 another merchant’s case; 403 other roles. Decided with POST /disputes/{id}/judgement by an adjudicator other than the one who rendered the appealed judgement (same sub → 403 FOUR_EYES_REQUIRED).
+         *
+         *     Roles: merchant.
          */
-        post: operations["AppealsController_appeal"];
+        post: operations["Appeals_appeal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -295,8 +346,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The merchant's one settlement or no-fault defense (409 once a choice stands; 422 when preconditions fail) */
-        post: operations["DisputesController_choose"];
+        /**
+         * The merchant's one settlement or no-fault defense (409 once a choice stands; 422 when preconditions fail)
+         * @description Roles: merchant.
+         */
+        post: operations["Disputes_choose"];
         delete?: never;
         options?: never;
         head?: never;
@@ -312,8 +366,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The consumer accepts or rejects the merchant's out-of-stock refund */
-        post: operations["DisputesController_respond"];
+        /**
+         * The consumer accepts or rejects the merchant's out-of-stock refund
+         * @description Roles: consumer.
+         */
+        post: operations["Disputes_respond"];
         delete?: never;
         options?: never;
         head?: never;
@@ -329,8 +386,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The consumer says the claimed settlement was never agreed (within CONTEST_WINDOW) */
-        post: operations["DisputesController_contest"];
+        /**
+         * The consumer says the claimed settlement was never agreed (within CONTEST_WINDOW)
+         * @description Roles: consumer.
+         */
+        post: operations["Disputes_contest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -346,8 +406,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** An adjudicator judges a case under review */
-        post: operations["DisputesController_judge"];
+        /**
+         * An adjudicator judges a case under review
+         * @description Roles: adjudicator.
+         */
+        post: operations["Disputes_judge"];
         delete?: never;
         options?: never;
         head?: never;
@@ -361,8 +424,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Which options the system accepts now, with the missing facts and what each requires */
-        get: operations["DisputesController_options"];
+        /**
+         * Which options the system accepts now, with the missing facts and what each requires
+         * @description Roles: merchant, platform, adjudicator.
+         */
+        get: operations["Disputes_options"];
         put?: never;
         post?: never;
         delete?: never;
@@ -380,8 +446,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-judge the recorded case under another rules version (reads only; never writes) */
-        post: operations["DisputesController_replay"];
+        /**
+         * Re-judge the recorded case under another rules version (reads only; never writes)
+         * @description Roles: adjudicator.
+         */
+        post: operations["Disputes_replay"];
         delete?: never;
         options?: never;
         head?: never;
@@ -395,8 +464,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every event of the case in order, with the actor and the case state after it */
-        get: operations["DisputesController_timeline"];
+        /**
+         * Every event of the case in order, with the actor and the case state after it
+         * @description Roles: adjudicator, auditor.
+         */
+        get: operations["Disputes_timeline"];
         put?: never;
         post?: never;
         delete?: never;
@@ -412,8 +484,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every stream's events in global order; `from` is the previous page's nextCursor (a position, exclusive) */
-        get: operations["AuditController_events"];
+        /**
+         * Every stream's events in global order; `from` is the previous page's nextCursor (a position, exclusive)
+         * @description Roles: auditor.
+         */
+        get: operations["Audit_events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -429,7 +504,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_health[0]"];
+        /** Readiness: the event store, the read-model database and the projections (503 when not ready); details with a platform/auditor token or OPS_TOKEN */
+        get: operations["Health_health[0]"];
         put?: never;
         post?: never;
         delete?: never;
@@ -445,7 +521,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_live"];
+        /** Liveness: the process answers {"status":"ok"} and nothing else */
+        get: operations["Health_live"];
         put?: never;
         post?: never;
         delete?: never;
@@ -461,7 +538,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_health[1]"];
+        /** Readiness: the event store, the read-model database and the projections (503 when not ready); details with a platform/auditor token or OPS_TOKEN */
+        get: operations["Health_health[1]"];
         put?: never;
         post?: never;
         delete?: never;
@@ -477,8 +555,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Judgement outcomes (judged and settled cases), filterable by merchant and decision time [from, to) */
-        get: operations["ReadModelsController_judgements"];
+        /**
+         * Judgement outcomes (judged and settled cases), filterable by merchant and decision time [from, to)
+         * @description Roles: platform, merchant, adjudicator, auditor.
+         */
+        get: operations["ReadModels_judgements"];
         put?: never;
         post?: never;
         delete?: never;
@@ -494,8 +575,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A merchant's calendar week (BUSINESS_TIMEZONE): late orders, 48 h pickup rate, violations, points under a rules version */
-        get: operations["ReadModelsController_scorecard"];
+        /**
+         * A merchant's calendar week (BUSINESS_TIMEZONE): late orders, 48 h pickup rate, violations, points under a rules version
+         * @description Roles: platform, merchant, adjudicator, auditor.
+         */
+        get: operations["ReadModels_scorecard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -511,8 +595,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The same week recomputed under every rules version, side by side */
-        get: operations["ReadModelsController_compare"];
+        /**
+         * The same week recomputed under every rules version, side by side
+         * @description Roles: platform, adjudicator, auditor.
+         */
+        get: operations["ReadModels_compare"];
         put?: never;
         post?: never;
         delete?: never;
@@ -528,8 +615,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A merchant-week's settlement: final: false while open; once closed (WEEK_CLOSE_DELAY after its end) the recorded assessment — late orders counted, pickup rate, points — and its corrections */
-        get: operations["MerchantWeeksController_get"];
+        /**
+         * A merchant-week's settlement: final: false while open; once closed (WEEK_CLOSE_DELAY after its end) the recorded assessment — late orders counted, pickup rate, points — and its corrections
+         * @description Roles: platform, merchant, adjudicator, auditor.
+         */
+        get: operations["MerchantWeeks_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -547,8 +637,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register an order (platform order pipeline) */
-        post: operations["OrdersController_register"];
+        /**
+         * Register an order (platform order pipeline)
+         * @description Roles: platform.
+         */
+        post: operations["Orders_register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -562,8 +655,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The order, its facts and its shipping clock (merchants and consumers: their own orders only) */
-        get: operations["OrdersController_get"];
+        /**
+         * The order, its facts and its shipping clock (merchants and consumers: their own orders only)
+         * @description Roles: platform, merchant, consumer, adjudicator, auditor.
+         */
+        get: operations["Orders_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -579,14 +675,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The order's delay card (merchants and consumers: their own orders only); 404 DELAY_CARD_NOT_FOUND when none was sent */
-        get: operations["DelayCardsController_get"];
+        /**
+         * The order's delay card (merchants and consumers: their own orders only); 404 DELAY_CARD_NOT_FOUND when none was sent
+         * @description Roles: merchant, consumer, platform, adjudicator, auditor.
+         */
+        get: operations["DelayCards_get"];
         put?: never;
         /**
          * The order's merchant sends the delay card (延迟发货卡片) to its consumer: once per order, ever
          * @description A second card for the same order is refused with 409 DELAY_CARD_ALREADY_SENT whatever became of the first (accepted, rejected, cancelled). Orders not assessed for late shipment: 422 ORDER_NOT_ASSESSED. Unanswered after DELAY_CARD_RESPONSE_WINDOW (48 h) the card is cancelled.
+         *
+         *     Roles: merchant.
          */
-        post: operations["DelayCardsController_send"];
+        post: operations["DelayCards_send"];
         delete?: never;
         options?: never;
         head?: never;
@@ -605,8 +706,10 @@ export interface paths {
         /**
          * The order's consumer accepts (the delay is excused) or rejects the delay card, within 48 h of its sending
          * @description After the expiry: 422 DELAY_CARD_RESPONSE_WINDOW_CLOSED; a second answer: 409 DELAY_CARD_ALREADY_ANSWERED.
+         *
+         *     Roles: consumer.
          */
-        post: operations["DelayCardsController_respond"];
+        post: operations["DelayCards_respond"];
         delete?: never;
         options?: never;
         head?: never;
@@ -622,8 +725,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record an order or logistics fact (paid, waybill, pickup scan, cancellation, refund, lock, invalidation) */
-        post: operations["OrdersController_fact"];
+        /**
+         * Record an order or logistics fact (paid, waybill, pickup scan, cancellation, refund, lock, invalidation)
+         * @description Roles: platform.
+         */
+        post: operations["Orders_fact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -642,8 +748,10 @@ export interface paths {
         /**
          * Start a what-if simulation: every judgement and merchant-week of a period re-judged under another rules version (read-only)
          * @description Every calendar week (BUSINESS_TIMEZONE) overlapping [from, to) is simulated whole (weeks not begun yet are left out). A week’s statistics are taken at its close (end + WEEK_CLOSE_DELAY) or, for a week still open, at the time of the request. Points recorded = the version in force (RULES_VERSION); simulated = `rulesVersion`. Runs in the background; poll GET /simulations/{id}. Nothing the service serves is changed.
+         *
+         *     Roles: adjudicator, platform.
          */
-        post: operations["SimulationsController_start"];
+        post: operations["Simulations_start"];
         delete?: never;
         options?: never;
         head?: never;
@@ -660,8 +768,10 @@ export interface paths {
         /**
          * A simulation: progress while RUNNING; when DONE, totals and per merchant-week the points recorded vs simulated
          * @description totals and weeks appear only when status is DONE (never a partial result). FAILED carries `error`.
+         *
+         *     Roles: adjudicator, platform.
          */
-        get: operations["SimulationsController_get"];
+        get: operations["Simulations_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -680,8 +790,10 @@ export interface paths {
         /**
          * The cases whose outcome or points differ under the simulated version: {items, nextCursor}
          * @description Items {disputeId, merchantId, week, recorded, simulated, reasons}, ordered by week, merchant, dispute. 409 while the simulation is not DONE.
+         *
+         *     Roles: adjudicator, platform.
          */
-        get: operations["SimulationsController_changes"];
+        get: operations["Simulations_changes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -697,8 +809,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Raw events of one stream from a revision, in pages */
-        get: operations["AuditController_stream"];
+        /**
+         * Raw events of one stream from a revision, in pages
+         * @description Roles: auditor.
+         */
+        get: operations["Audit_stream"];
         put?: never;
         post?: never;
         delete?: never;
@@ -714,8 +829,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The whole stream as NDJSON, one raw event a line */
-        get: operations["AuditController_export"];
+        /**
+         * The whole stream as NDJSON, one raw event a line
+         * @description Roles: auditor.
+         */
+        get: operations["Audit_export"];
         put?: never;
         post?: never;
         delete?: never;
@@ -731,8 +849,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute a stream's hash chain and check it against its head in the Merkle log: {valid, checked, brokenAt?} */
-        get: operations["AuditController_verify"];
+        /**
+         * Recompute a stream's hash chain and check it against its head in the Merkle log: {valid, checked, brokenAt?}
+         * @description Roles: auditor.
+         */
+        get: operations["Audit_verify"];
         put?: never;
         post?: never;
         delete?: never;
@@ -748,14 +869,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Endpoints the caller may see (a merchant its own, the platform every one) */
-        get: operations["WebhooksController_list"];
+        /**
+         * Endpoints the caller may see (a merchant its own, the platform every one)
+         * @description Roles: merchant, platform.
+         */
+        get: operations["Webhooks_list"];
         put?: never;
         /**
          * Register an endpoint (merchant: its own cases; platform: every case). The secret is shown only in this answer.
          * @description Deliveries are signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); the body is a WebhookEvent.
+         *
+         *     Roles: merchant, platform.
          */
-        post: operations["WebhooksController_create"];
+        post: operations["Webhooks_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -769,12 +895,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One endpoint (without its secret) */
-        get: operations["WebhooksController_get"];
+        /**
+         * One endpoint (without its secret)
+         * @description Roles: merchant, platform.
+         */
+        get: operations["Webhooks_get"];
         put?: never;
         post?: never;
-        /** Delete an endpoint (its pending messages are dropped) */
-        delete: operations["WebhooksController_remove"];
+        /**
+         * Delete an endpoint (its pending messages are dropped)
+         * @description Roles: merchant, platform.
+         */
+        delete: operations["Webhooks_remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -787,8 +919,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The delivery log: every attempt, newest first */
-        get: operations["WebhooksController_deliveries"];
+        /**
+         * The delivery log: every attempt, newest first
+         * @description Roles: merchant, platform.
+         */
+        get: operations["Webhooks_deliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -806,8 +941,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enable a disabled endpoint again */
-        post: operations["WebhooksController_enable"];
+        /**
+         * Enable a disabled endpoint again
+         * @description Roles: merchant, platform.
+         */
+        post: operations["Webhooks_enable"];
         delete?: never;
         options?: never;
         head?: never;
@@ -823,8 +961,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send one message again now (the same webhook-id) */
-        post: operations["WebhooksController_redeliver"];
+        /**
+         * Send one message again now (the same webhook-id)
+         * @description Roles: merchant, platform.
+         */
+        post: operations["Webhooks_redeliver"];
         delete?: never;
         options?: never;
         head?: never;
@@ -840,8 +981,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** New secret; the previous one still signs (a second v1 signature) for WEBHOOK_SECRET_OVERLAP */
-        post: operations["WebhooksController_rotate"];
+        /**
+         * New secret; the previous one still signs (a second v1 signature) for WEBHOOK_SECRET_OVERLAP
+         * @description Roles: merchant, platform.
+         */
+        post: operations["Webhooks_rotate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -852,6 +996,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Cases under review, oldest first */
+        AdjudicationQueue: {
+            items: {
+                allowedViolations?: string[];
+                choice?: string;
+                consumerId?: string;
+                defenseOnFile?: boolean;
+                disputeId: string;
+                findings?: {
+                    [key: string]: unknown;
+                }[];
+                flow?: string;
+                merchantId?: string;
+                /** Format: date-time */
+                openedAt?: string;
+                orderId: string;
+                reviewReason?: string;
+                revision?: number;
+                /** Format: date-time */
+                underReviewSince: string;
+                waitingMs?: number;
+                waitingSeconds: number;
+            }[];
+            /** @description Present when there are more items: pass it back as `cursor` (or `from`) */
+            nextCursor?: string;
+        };
         AppealDto: {
             /** @description New evidence, at least one item (missing or empty: 422 APPEAL_EVIDENCE_REQUIRED) */
             evidence?: components["schemas"]["EvidenceDto"][];
@@ -861,13 +1031,65 @@ export interface components {
              */
             statement: string;
         };
+        /** @description Case list page */
+        CaseList: {
+            items: {
+                choice?: string;
+                consumerId: string;
+                deadlines?: {
+                    deadline: string;
+                    /** Format: date-time */
+                    dueAt: string;
+                }[];
+                disputeId: string;
+                final: boolean;
+                flow?: string;
+                merchantId: string;
+                nextDeadline?: {
+                    deadline: string;
+                    /** Format: date-time */
+                    dueAt: string;
+                };
+                /** Format: date-time */
+                openedAt: string;
+                orderId: string;
+                /** Format: date-time */
+                responseDueAt?: string;
+                revision?: number;
+                /** @enum {string} */
+                status: "AWAITING_MERCHANT" | "AWAITING_SHIPMENT" | "AWAITING_CONSUMER" | "UNDER_REVIEW" | "SETTLED" | "JUDGED";
+                stream?: string;
+                /** Format: date-time */
+                updatedAt?: string;
+            }[];
+            /** @description Present when there are more items: pass it back as `cursor` (or `from`) */
+            nextCursor?: string;
+        };
+        Checkpoint: {
+            /** Format: date-time */
+            issuedAt: string;
+            keyId: string;
+            origin: string;
+            root: string;
+            /** @description Ed25519, base64 */
+            signature: string;
+            size: number;
+        };
         ChoiceDto: {
-            /** @description SHIP_BY_AGREED_DATE: the agreed ship-by time (future, within MAX_AGREED_SHIP_DELAY) */
+            /**
+             * Format: date-time
+             * @description SHIP_BY_AGREED_DATE: the agreed ship-by time (future, within MAX_AGREED_SHIP_DELAY). An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
+             */
             agreedShipBy?: string;
             defense?: components["schemas"]["DefenseDto"];
             evidence?: components["schemas"]["EvidenceDto"][];
             /** @enum {string} */
             option: "CONSUMER_CANCELLED" | "SHIPPED_WITH_PICKUP" | "SHIP_BY_AGREED_DATE" | "OUT_OF_STOCK_REFUND" | "NO_FAULT_DEFENSE";
+        };
+        ConsistencyProof: {
+            fromSize: number;
+            path: string[];
+            toSize: number;
         };
         ConsumerResponseDto: {
             accepted: boolean;
@@ -913,16 +1135,130 @@ export interface components {
              */
             url: string;
         };
+        DeadlinesRun: {
+            /** @description Deadlines fired by this call */
+            fired: number;
+        };
         DefenseDto: {
             /** @enum {string} */
             reason: "SHIPPED_WITHIN_DEADLINE" | "DELAY_REPORTED" | "DELAY_CARD_ACCEPTED" | "ORDER_NOT_ASSESSED" | "FORCE_MAJEURE" | "ABNORMAL_ORDER" | "MALICIOUS_ORDER";
             /** @example Shipped on time; see the pickup scan. */
             statement: string;
         };
+        DelayCard: {
+            answerable?: boolean;
+            cardId: string;
+            consumerId: string;
+            /** Format: date-time */
+            expiresAt: string;
+            merchantId: string;
+            message?: string;
+            orderId: string;
+            /** Format: date-time */
+            promisedShipAt?: string;
+            revision?: number;
+            /** Format: date-time */
+            sentAt: string;
+            sentBy?: string;
+            /** @enum {string} */
+            status: "PENDING" | "ACCEPTED" | "REJECTED" | "CANCELLED";
+            stream?: string;
+        };
+        /** @description Delay cards page */
+        DelayCardList: {
+            items: {
+                answerable?: boolean;
+                cardId: string;
+                consumerId: string;
+                /** Format: date-time */
+                expiresAt: string;
+                merchantId: string;
+                message?: string;
+                orderId: string;
+                /** Format: date-time */
+                promisedShipAt?: string;
+                revision?: number;
+                /** Format: date-time */
+                sentAt: string;
+                sentBy?: string;
+                /** @enum {string} */
+                status: "PENDING" | "ACCEPTED" | "REJECTED" | "CANCELLED";
+                stream?: string;
+            }[];
+            /** @description Present when there are more items: pass it back as `cursor` (or `from`) */
+            nextCursor?: string;
+        };
         DelayCardResponseDto: {
             /** @description true accepts the delay (the delay is excused), false rejects it */
             accepted: boolean;
             comment?: string;
+        };
+        DelayReport: {
+            evidence?: {
+                description?: string;
+                /** @enum {string} */
+                kind: "CHAT_LOG" | "SMS" | "CALL_RECORD" | "PHOTO" | "DOCUMENT" | "OTHER";
+                ref: string;
+            }[];
+            /** Format: date-time */
+            filedAt: string;
+            filedBy?: string;
+            /** @enum {string} */
+            kind: "PRE_REPORT" | "EMERGENCY_REPORT";
+            merchantId: string;
+            note?: string;
+            orderId?: string;
+            overdue?: boolean;
+            /** Format: date-time */
+            promisedShipAt?: string;
+            reason?: string;
+            reportId: string;
+            /** Format: date-time */
+            reviewDueAt?: string;
+            revision?: number;
+            /** @enum {string} */
+            status: "PENDING" | "APPROVED" | "REJECTED" | "WITHDRAWN";
+            stream?: string;
+            /** Format: date-time */
+            windowEnd?: string;
+            /** Format: date-time */
+            windowStart?: string;
+        };
+        /** @description Delay reports page */
+        DelayReportList: {
+            items: {
+                evidence?: {
+                    description?: string;
+                    /** @enum {string} */
+                    kind: "CHAT_LOG" | "SMS" | "CALL_RECORD" | "PHOTO" | "DOCUMENT" | "OTHER";
+                    ref: string;
+                }[];
+                /** Format: date-time */
+                filedAt: string;
+                filedBy?: string;
+                /** @enum {string} */
+                kind: "PRE_REPORT" | "EMERGENCY_REPORT";
+                merchantId: string;
+                note?: string;
+                orderId?: string;
+                overdue?: boolean;
+                /** Format: date-time */
+                promisedShipAt?: string;
+                reason?: string;
+                reportId: string;
+                /** Format: date-time */
+                reviewDueAt?: string;
+                revision?: number;
+                /** @enum {string} */
+                status: "PENDING" | "APPROVED" | "REJECTED" | "WITHDRAWN";
+                stream?: string;
+                /** Format: date-time */
+                windowEnd?: string;
+                /** Format: date-time */
+                windowStart?: string;
+            }[];
+            /** @description Present when there are more items: pass it back as `cursor` (or `from`) */
+            nextCursor?: string;
         };
         DeliveryAttemptDto: {
             at: string;
@@ -942,6 +1278,306 @@ export interface components {
         };
         DeliveryListDto: {
             items: components["schemas"]["DeliveryAttemptDto"][];
+            nextCursor?: string;
+        };
+        DisputeOptions: {
+            disputeId: string;
+            options: {
+                available: boolean;
+                missing: string[];
+                /** @enum {string} */
+                option: "CONSUMER_CANCELLED" | "SHIPPED_WITH_PICKUP" | "SHIP_BY_AGREED_DATE" | "OUT_OF_STOCK_REFUND" | "NO_FAULT_DEFENSE";
+                requires: string[];
+            }[];
+        };
+        DisputeReplay: {
+            differences: {
+                [key: string]: unknown;
+            }[];
+            differs: boolean;
+            disputeId: string;
+            recorded?: {
+                [key: string]: unknown;
+            } | null;
+            replayed?: {
+                [key: string]: unknown;
+            } | null;
+            replayedState?: {
+                /** Format: date-time */
+                agreedShipBy?: string;
+                choice?: {
+                    /** Format: date-time */
+                    agreedShipBy?: string;
+                    /** Format: date-time */
+                    chosenAt: string;
+                    /** Format: date-time */
+                    contestWindowEndsAt?: string;
+                    disposition?: string;
+                    evidence?: {
+                        description?: string;
+                        /** @enum {string} */
+                        kind: "CHAT_LOG" | "SMS" | "CALL_RECORD" | "PHOTO" | "DOCUMENT" | "OTHER";
+                        ref: string;
+                    }[];
+                    findings?: {
+                        [key: string]: unknown;
+                    }[];
+                    /** @enum {string} */
+                    option: "CONSUMER_CANCELLED" | "SHIPPED_WITH_PICKUP" | "SHIP_BY_AGREED_DATE" | "OUT_OF_STOCK_REFUND" | "NO_FAULT_DEFENSE";
+                    satisfiedBy?: string[];
+                    slot?: string;
+                };
+                choices?: {
+                    /** Format: date-time */
+                    agreedShipBy?: string;
+                    /** Format: date-time */
+                    chosenAt: string;
+                    /** Format: date-time */
+                    contestWindowEndsAt?: string;
+                    disposition?: string;
+                    evidence?: {
+                        description?: string;
+                        /** @enum {string} */
+                        kind: "CHAT_LOG" | "SMS" | "CALL_RECORD" | "PHOTO" | "DOCUMENT" | "OTHER";
+                        ref: string;
+                    }[];
+                    findings?: {
+                        [key: string]: unknown;
+                    }[];
+                    /** @enum {string} */
+                    option: "CONSUMER_CANCELLED" | "SHIPPED_WITH_PICKUP" | "SHIP_BY_AGREED_DATE" | "OUT_OF_STOCK_REFUND" | "NO_FAULT_DEFENSE";
+                    satisfiedBy?: string[];
+                    slot?: string;
+                }[];
+                consumerId: string;
+                contestWindowClosed?: boolean;
+                /** Format: date-time */
+                contestWindowEndsAt?: string;
+                deadlines?: {
+                    deadline: string;
+                    /** Format: date-time */
+                    dueAt: string;
+                }[];
+                disputeId: string;
+                final: boolean;
+                /** @enum {string} */
+                flow: "UNIFIED" | "LEGACY";
+                merchantId: string;
+                /** Format: date-time */
+                openedAt: string;
+                orderId: string;
+                /** Format: date-time */
+                responseDueAt?: string;
+                /** @description The settings (windows in ms) the case was opened under */
+                settings?: {
+                    [key: string]: unknown;
+                };
+                /** @enum {string} */
+                status: "AWAITING_MERCHANT" | "AWAITING_SHIPMENT" | "AWAITING_CONSUMER" | "UNDER_REVIEW" | "SETTLED" | "JUDGED";
+            };
+            /** @enum {string} */
+            rulesVersion: "v1" | "v2";
+        };
+        DisputeTimeline: {
+            disputeId: string;
+            items: {
+                actor?: {
+                    consumerId?: string;
+                    merchantId?: string;
+                    role: string;
+                    sub: string;
+                };
+                data: {
+                    [key: string]: unknown;
+                };
+                eventId: string;
+                metadata?: {
+                    [key: string]: unknown;
+                };
+                position: string;
+                /** Format: date-time */
+                recordedAt: string;
+                revision: number;
+                stateAfter: {
+                    /** Format: date-time */
+                    agreedShipBy?: string;
+                    choice?: {
+                        /** Format: date-time */
+                        agreedShipBy?: string;
+                        /** Format: date-time */
+                        chosenAt: string;
+                        /** Format: date-time */
+                        contestWindowEndsAt?: string;
+                        disposition?: string;
+                        evidence?: {
+                            description?: string;
+                            /** @enum {string} */
+                            kind: "CHAT_LOG" | "SMS" | "CALL_RECORD" | "PHOTO" | "DOCUMENT" | "OTHER";
+                            ref: string;
+                        }[];
+                        findings?: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @enum {string} */
+                        option: "CONSUMER_CANCELLED" | "SHIPPED_WITH_PICKUP" | "SHIP_BY_AGREED_DATE" | "OUT_OF_STOCK_REFUND" | "NO_FAULT_DEFENSE";
+                        satisfiedBy?: string[];
+                        slot?: string;
+                    };
+                    choices?: {
+                        /** Format: date-time */
+                        agreedShipBy?: string;
+                        /** Format: date-time */
+                        chosenAt: string;
+                        /** Format: date-time */
+                        contestWindowEndsAt?: string;
+                        disposition?: string;
+                        evidence?: {
+                            description?: string;
+                            /** @enum {string} */
+                            kind: "CHAT_LOG" | "SMS" | "CALL_RECORD" | "PHOTO" | "DOCUMENT" | "OTHER";
+                            ref: string;
+                        }[];
+                        findings?: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @enum {string} */
+                        option: "CONSUMER_CANCELLED" | "SHIPPED_WITH_PICKUP" | "SHIP_BY_AGREED_DATE" | "OUT_OF_STOCK_REFUND" | "NO_FAULT_DEFENSE";
+                        satisfiedBy?: string[];
+                        slot?: string;
+                    }[];
+                    consumerId: string;
+                    contestWindowClosed?: boolean;
+                    /** Format: date-time */
+                    contestWindowEndsAt?: string;
+                    deadlines?: {
+                        deadline: string;
+                        /** Format: date-time */
+                        dueAt: string;
+                    }[];
+                    disputeId: string;
+                    final: boolean;
+                    /** @enum {string} */
+                    flow: "UNIFIED" | "LEGACY";
+                    merchantId: string;
+                    /** Format: date-time */
+                    openedAt: string;
+                    orderId: string;
+                    /** Format: date-time */
+                    responseDueAt?: string;
+                    /** @description The settings (windows in ms) the case was opened under */
+                    settings?: {
+                        [key: string]: unknown;
+                    };
+                    /** @enum {string} */
+                    status: "AWAITING_MERCHANT" | "AWAITING_SHIPMENT" | "AWAITING_CONSUMER" | "UNDER_REVIEW" | "SETTLED" | "JUDGED";
+                };
+                type: string;
+            }[];
+            stream: string;
+        };
+        DisputeView: {
+            /** Format: date-time */
+            agreedShipBy?: string;
+            choice?: {
+                /** Format: date-time */
+                agreedShipBy?: string;
+                /** Format: date-time */
+                chosenAt: string;
+                /** Format: date-time */
+                contestWindowEndsAt?: string;
+                disposition?: string;
+                evidence?: {
+                    description?: string;
+                    /** @enum {string} */
+                    kind: "CHAT_LOG" | "SMS" | "CALL_RECORD" | "PHOTO" | "DOCUMENT" | "OTHER";
+                    ref: string;
+                }[];
+                findings?: {
+                    [key: string]: unknown;
+                }[];
+                /** @enum {string} */
+                option: "CONSUMER_CANCELLED" | "SHIPPED_WITH_PICKUP" | "SHIP_BY_AGREED_DATE" | "OUT_OF_STOCK_REFUND" | "NO_FAULT_DEFENSE";
+                satisfiedBy?: string[];
+                slot?: string;
+            };
+            choices?: {
+                /** Format: date-time */
+                agreedShipBy?: string;
+                /** Format: date-time */
+                chosenAt: string;
+                /** Format: date-time */
+                contestWindowEndsAt?: string;
+                disposition?: string;
+                evidence?: {
+                    description?: string;
+                    /** @enum {string} */
+                    kind: "CHAT_LOG" | "SMS" | "CALL_RECORD" | "PHOTO" | "DOCUMENT" | "OTHER";
+                    ref: string;
+                }[];
+                findings?: {
+                    [key: string]: unknown;
+                }[];
+                /** @enum {string} */
+                option: "CONSUMER_CANCELLED" | "SHIPPED_WITH_PICKUP" | "SHIP_BY_AGREED_DATE" | "OUT_OF_STOCK_REFUND" | "NO_FAULT_DEFENSE";
+                satisfiedBy?: string[];
+                slot?: string;
+            }[];
+            consumerId: string;
+            contestWindowClosed?: boolean;
+            /** Format: date-time */
+            contestWindowEndsAt?: string;
+            deadlines?: {
+                deadline: string;
+                /** Format: date-time */
+                dueAt: string;
+            }[];
+            disputeId: string;
+            final: boolean;
+            /** @enum {string} */
+            flow: "UNIFIED" | "LEGACY";
+            merchantId: string;
+            /** Format: date-time */
+            openedAt: string;
+            orderId: string;
+            /** Format: date-time */
+            responseDueAt?: string;
+            /** @description The settings (windows in ms) the case was opened under */
+            settings?: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "AWAITING_MERCHANT" | "AWAITING_SHIPMENT" | "AWAITING_CONSUMER" | "UNDER_REVIEW" | "SETTLED" | "JUDGED";
+        } & {
+            /**
+             * Format: date-time
+             * @description With ?at=: the instant the state is shown at
+             */
+            asOf?: string;
+            revision: number;
+            stream: string;
+        };
+        /** @description Raw events */
+        EventPage: {
+            items: {
+                data: {
+                    [key: string]: unknown;
+                };
+                eventId: string;
+                /** @description SHA-256 of the event, hex */
+                hash: string;
+                metadata: {
+                    [key: string]: unknown;
+                };
+                /** @description Global log position, commit/sequence */
+                position: string;
+                prevHash: string | null;
+                /** Format: date-time */
+                recordedAt: string;
+                revision: number;
+                stream: string;
+                type: string;
+            }[];
+            /** @description Present when there are more items: pass it back as `cursor` (or `from`) */
             nextCursor?: string;
         };
         EvidenceDto: {
@@ -973,7 +1609,8 @@ export interface components {
              */
             orderId?: string;
             /**
-             * @description EMERGENCY_REPORT (required): the concrete ship date promised to the consumer
+             * Format: date-time
+             * @description EMERGENCY_REPORT (required): the concrete ship date promised to the consumer. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
              * @example 2026-11-26T10:00:00Z
              */
             promisedShipAt?: string;
@@ -983,15 +1620,48 @@ export interface components {
              */
             reason?: "WEATHER" | "MAJOR_NATIONAL_EVENT" | "WAREHOUSE_MAINTENANCE" | "OTHER";
             /**
-             * @description PRE_REPORT (required): end of the window (inclusive); after the start, at most 7 days after now
+             * Format: date-time
+             * @description PRE_REPORT (required): end of the window (inclusive); after the start, at most 7 days after now. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
              * @example 2026-11-25T00:00:00Z
              */
             windowEnd?: string;
             /**
-             * @description PRE_REPORT: start of the window; defaults to now and may not be before now
+             * Format: date-time
+             * @description PRE_REPORT: start of the window; defaults to now and may not be before now. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
              * @example 2026-11-23T00:00:00Z
              */
             windowStart?: string;
+        };
+        Health: {
+            eventStore?: {
+                error?: string;
+                kind?: string;
+                latencyMs?: number;
+                /** @enum {string} */
+                status: "up" | "down";
+            };
+            /** @description Per projection: position, leader, lag */
+            projections?: {
+                [key: string]: unknown;
+            };
+            readModels?: {
+                error?: string;
+                kind?: string;
+                latencyMs?: number;
+                /** @enum {string} */
+                status: "up" | "down";
+            };
+            status: string;
+        };
+        InclusionProof: {
+            eventHash?: string;
+            eventId: string;
+            leafHash: string;
+            leafIndex: number;
+            path: string[];
+            revision?: number;
+            stream?: string;
+            treeSize: number;
         };
         JudgementDto: {
             /** @enum {string} */
@@ -1000,8 +1670,36 @@ export interface components {
             /** @enum {string} */
             violation?: "LATE_SHIPMENT" | "OUT_OF_STOCK" | "BREACH_OF_PROMISE";
         };
+        /** @description Judgement outcomes page */
+        JudgementList: {
+            items: {
+                chosenOption?: string;
+                consumerId?: string;
+                /** Format: date-time */
+                decidedAt: string;
+                disputeId: string;
+                final?: boolean;
+                /** @enum {string} */
+                kind: "JUDGEMENT" | "SETTLEMENT";
+                merchantId: string;
+                orderId: string;
+                /** @enum {string} */
+                outcome: "MERCHANT_LIABLE" | "MERCHANT_NOT_LIABLE" | "SETTLED";
+                points: number;
+                violation?: string;
+            }[];
+            /** @description Present when there are more items: pass it back as `cursor` (or `from`) */
+            nextCursor?: string;
+        };
+        /** @description A merchant-week's settlement: final, closedAt, the assessment (late orders counted, pickup rate, points) and its corrections */
+        MerchantWeek: {
+            [key: string]: unknown;
+        };
         OpenDisputeDto: {
-            /** @description Defaults to now; may not be in the future */
+            /**
+             * Format: date-time
+             * @description Defaults to now; may not be in the future. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
+             */
             openedAt?: string;
             /** @example o-1001 */
             orderId: string;
@@ -1012,7 +1710,8 @@ export interface components {
             /** @example SF */
             carrier?: string;
             /**
-             * @description When it happened; may not be in the future
+             * Format: date-time
+             * @description When it happened; may not be in the future. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
              * @example 2026-11-20T03:00:00Z
              */
             occurredAt: string;
@@ -1020,6 +1719,94 @@ export interface components {
             type: "PAID" | "WAYBILL_UPLOADED" | "PICKUP_SCANNED" | "CANCELLATION_REQUESTED" | "REFUNDED" | "LOCKED" | "INVALIDATED";
             /** @example SF1234567890 */
             waybillNo?: string;
+        };
+        OrderView: {
+            activeDisputeId?: string | null;
+            /** @description Fen */
+            amount: number;
+            consumerId: string;
+            disputeIds: string[];
+            facts: {
+                amount?: number;
+                carrier?: string;
+                /** Format: date-time */
+                occurredAt: string;
+                /** Format: date-time */
+                recordedAt?: string;
+                seq: number;
+                type: string;
+                waybillNo?: string;
+            }[];
+            merchantId: string;
+            orderId: string;
+            /** @enum {string} */
+            orderKind: "STANDARD" | "PRESALE" | "LOC" | "CUSTOM";
+            /** @enum {string} */
+            paymentMethod: "ONLINE" | "COD" | "POST_OFFICE_REMITTANCE" | "COMPANY_TRANSFER";
+            /** Format: date-time */
+            placedAt: string;
+            /** Format: date-time */
+            promisedShipAt?: string;
+            /** Format: date-time */
+            registeredAt?: string | null;
+            /** @description The shipping clock as of `asOf` */
+            shipping: {
+                /** Format: date-time */
+                asOf: string;
+                /** @description Whether the order is assessed for late shipment */
+                assessed: boolean;
+                clockBasis?: string | null;
+                /** Format: date-time */
+                clockStartsAt?: string | null;
+                /** Format: date-time */
+                fullyRefundedAt?: string | null;
+                late: boolean;
+                lateReasons?: string[];
+                notAssessedReasons?: string[];
+                notes?: string[];
+                /** Format: date-time */
+                pickupDueAt?: string | null;
+                pickupLate?: boolean;
+                /** Format: date-time */
+                pickupScannedAt?: string | null;
+                shippedWithinDeadline?: boolean;
+                /** Format: date-time */
+                waybillDueAt?: string | null;
+                waybillLate?: boolean;
+                /** Format: date-time */
+                waybillUploadedAt?: string | null;
+            };
+        };
+        /** @description RFC 9457 problem details */
+        Problem: {
+            /** @description Stable machine-readable code, e.g. VALIDATION_FAILED */
+            code: string;
+            detail: string;
+            /** @description How many field errors there were in all (errors lists at most 20) */
+            errorCount?: number;
+            /** @description Field errors (validation): at most the first 20 */
+            errors?: {
+                field: string;
+                messages: string[];
+            }[];
+            /** @description The request path */
+            instance?: string;
+            requestId?: string;
+            status: number;
+            title: string;
+            /**
+             * Format: uri
+             * @description Stable URI per problem kind
+             */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        PublicKey: {
+            keyId: string;
+            pem: string;
+            /** @description Raw 32-byte key, base64 */
+            raw: string;
         };
         RedeliveryDto: {
             /** @enum {string} */
@@ -1042,10 +1829,15 @@ export interface components {
             orderKind: "STANDARD" | "PRESALE" | "LOC" | "CUSTOM";
             /** @enum {string} */
             paymentMethod: "ONLINE" | "COD" | "POST_OFFICE_REMITTANCE" | "COMPANY_TRANSFER";
-            /** @example 2026-11-20T02:00:00Z */
+            /**
+             * Format: date-time
+             * @description When the order was placed. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
+             * @example 2026-11-20T02:00:00Z
+             */
             placedAt: string;
             /**
-             * @description Agreed ship date (presale/custom/special orders)
+             * Format: date-time
+             * @description Agreed ship date (presale/custom/special orders). An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
              * @example 2026-11-25T02:00:00Z
              */
             promisedShipAt?: string;
@@ -1067,18 +1859,178 @@ export interface components {
             secret: string;
             webhookId: string;
         };
+        Scorecard: {
+            /** Format: date-time */
+            asOf?: string;
+            judged?: number;
+            lateOrders?: number;
+            merchantId: string;
+            ordersDue48h?: number;
+            pendingOrders?: number;
+            pickedUpWithin48h?: number;
+            pickupRate48h?: number | null;
+            points: number;
+            pointsBasis?: string;
+            refundedBeforeDue?: number;
+            /** @enum {string} */
+            rulesVersion: "v1" | "v2";
+            settled?: number;
+            timezone?: string;
+            violations?: {
+                [key: string]: number;
+            };
+            week: string;
+            /** Format: date-time */
+            weekEnd: string;
+            /** Format: date-time */
+            weekStart: string;
+        };
+        ScorecardComparison: {
+            differs: boolean;
+            merchantId: string;
+            pointsDifference: number;
+            v1: {
+                /** Format: date-time */
+                asOf?: string;
+                judged?: number;
+                lateOrders?: number;
+                merchantId: string;
+                ordersDue48h?: number;
+                pendingOrders?: number;
+                pickedUpWithin48h?: number;
+                pickupRate48h?: number | null;
+                points: number;
+                pointsBasis?: string;
+                refundedBeforeDue?: number;
+                /** @enum {string} */
+                rulesVersion: "v1" | "v2";
+                settled?: number;
+                timezone?: string;
+                violations?: {
+                    [key: string]: number;
+                };
+                week: string;
+                /** Format: date-time */
+                weekEnd: string;
+                /** Format: date-time */
+                weekStart: string;
+            };
+            v2: {
+                /** Format: date-time */
+                asOf?: string;
+                judged?: number;
+                lateOrders?: number;
+                merchantId: string;
+                ordersDue48h?: number;
+                pendingOrders?: number;
+                pickedUpWithin48h?: number;
+                pickupRate48h?: number | null;
+                points: number;
+                pointsBasis?: string;
+                refundedBeforeDue?: number;
+                /** @enum {string} */
+                rulesVersion: "v1" | "v2";
+                settled?: number;
+                timezone?: string;
+                violations?: {
+                    [key: string]: number;
+                };
+                week: string;
+                /** Format: date-time */
+                weekEnd: string;
+                /** Format: date-time */
+                weekStart: string;
+            };
+            week: string;
+        };
         SendDelayCardDto: {
             /**
              * @description Text shown to the consumer
              * @example Our warehouse is closed by the typhoon; we ship on Friday.
              */
             message?: string;
-            /** @description The new ship date proposed to the consumer (not in the past) */
+            /**
+             * Format: date-time
+             * @description The new ship date proposed to the consumer (not in the past). An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
+             */
             promisedShipAt?: string;
+        };
+        Simulation: {
+            /** Format: date-time */
+            asOf?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** @description FAILED: why */
+            error?: string;
+            /** Format: date-time */
+            finishedAt?: string;
+            /** Format: date-time */
+            from: string;
+            merchantId?: string;
+            progress: {
+                judgementsDone?: number;
+                judgementsTotal?: number;
+                merchantWeeks?: number;
+                percent: number;
+                phase?: string;
+                weeks?: number;
+            };
+            /** @description The version in force when the simulation ran */
+            recordedRulesVersion?: string;
+            requestedBy?: string;
+            /** @description The simulated rules version */
+            rulesVersion: string;
+            simulationId: string;
+            /** @enum {string} */
+            status: "RUNNING" | "DONE" | "FAILED";
+            /** Format: date-time */
+            to: string;
+            /** @description DONE: totals over the period */
+            totals?: {
+                [key: string]: unknown;
+            };
+            weeks?: {
+                /** Format: date-time */
+                asOf?: string;
+                final?: boolean;
+                lateOrders?: number;
+                merchantId: string;
+                ordersDue48h?: number;
+                pickedUpWithin48h?: number;
+                pickupRate48h?: number | null;
+                pointsRecorded: number;
+                pointsSimulated: number;
+                week: string;
+            }[];
+        };
+        /** @description Cases whose outcome or points differ */
+        SimulationChanges: {
+            items: {
+                disputeId: string;
+                merchantId: string;
+                reasons?: {
+                    [key: string]: unknown;
+                }[];
+                recorded?: {
+                    [key: string]: unknown;
+                };
+                simulated?: {
+                    [key: string]: unknown;
+                };
+                week: string;
+            }[];
+            /** @description Present when there are more items: pass it back as `cursor` (or `from`) */
+            nextCursor?: string;
+        };
+        SimulationStarted: {
+            simulationId: string;
+            /** @enum {string} */
+            status: "RUNNING";
         };
         StartSimulationDto: {
             /**
-             * @description Start of the period (inclusive). Every calendar week (BUSINESS_TIMEZONE) overlapping [from, to) is simulated whole
+             * Format: date-time
+             * @description Start of the period (inclusive). Every calendar week (BUSINESS_TIMEZONE) overlapping [from, to) is simulated whole. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
              * @example 2026-10-05T00:00:00Z
              */
             from: string;
@@ -1094,10 +2046,19 @@ export interface components {
              */
             rulesVersion: "v1" | "v2";
             /**
-             * @description End of the period (exclusive); after `from`
+             * Format: date-time
+             * @description End of the period (exclusive); after `from`. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z.
              * @example 2026-11-30T00:00:00Z
              */
             to: string;
+        };
+        StreamVerification: {
+            brokenAt?: number;
+            checked: number;
+            detail?: string;
+            reason?: string;
+            stream: string;
+            valid: boolean;
         };
         WebhookDto: {
             createdAt: string;
@@ -1155,15 +2116,15 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    ReadModelsController_queue: {
+    ReadModels_queue: {
         parameters: {
             query?: {
-                /** @description nextCursor of the previous page */
-                cursor?: unknown;
-                /** @description 1–500 (default 50) */
-                limit?: unknown;
-                /** @description Only this merchant's cases */
-                merchantId?: unknown;
+                /** @description Opaque cursor from the previous page (nextCursor) */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only this merchant’s cases */
+                merchantId?: string;
             };
             header?: {
                 /** @description Read-your-writes: wait (bounded) until the read models applied this position (from a write’s X-Event-Position) */
@@ -1174,15 +2135,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of the queue */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AdjudicationQueue"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    AuditController_checkpoint: {
+    Audit_checkpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -1191,15 +2200,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The latest checkpoint */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Checkpoint"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    AuditController_signCheckpoint: {
+    Audit_signCheckpoint: {
         parameters: {
             query?: never;
             header?: never;
@@ -1208,15 +2265,221 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The new checkpoint */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Checkpoint"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    AuditController_consistency: {
+    Audit_consistency: {
+        parameters: {
+            query: {
+                /** @description The older tree size */
+                from: number;
+                /** @description The newer tree size (default: the latest checkpoint) */
+                to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consistency proof */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsistencyProof"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Audit_inclusion: {
+        parameters: {
+            query: {
+                /** @description The event whose inclusion is proved */
+                eventId: string;
+                /** @description Tree size (default: the latest checkpoint) */
+                treeSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inclusion proof */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InclusionProof"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Audit_publicKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -1225,15 +2488,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The public key */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PublicKey"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    AuditController_inclusion: {
+    Deadlines_run: {
         parameters: {
             query?: never;
             header?: never;
@@ -1242,55 +2553,88 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description How many deadlines fired */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeadlinesRun"];
+                };
             };
-        };
-    };
-    AuditController_publicKey: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
-        };
-    };
-    DeadlinesController_run: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Missing, invalid or expired bearer token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayCardsController_list: {
+    DelayCards_list: {
         parameters: {
             query?: {
                 /** @description Consumers: their own id only */
                 consumerId?: string;
                 /** @description Opaque cursor from the previous page (nextCursor) */
                 cursor?: string;
+                /** @description Page size */
                 limit?: number;
                 /** @description Merchants: their own id only */
                 merchantId?: string;
@@ -1299,8 +2643,6 @@ export interface operations {
                 status?: "PENDING" | "ACCEPTED" | "REJECTED" | "CANCELLED";
             };
             header?: {
-                /** @description Retry-safe writes: same key + same body → the first answer */
-                "Idempotency-Key"?: string;
                 /** @description Read-your-writes for lists: wait (bounded) until the read model applied this position (from a write’s X-Event-Position) */
                 "X-Min-Position"?: string;
             };
@@ -1309,21 +2651,69 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {items, nextCursor?} */
+            /** @description A page of cards */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayCardList"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayReportsController_list: {
+    DelayReports_list: {
         parameters: {
             query?: {
                 /** @description Opaque cursor from the previous page (nextCursor) */
                 cursor?: string;
                 kind?: "PRE_REPORT" | "EMERGENCY_REPORT";
+                /** @description Page size */
                 limit?: number;
                 /** @description Merchants: their own id only (another id answers an empty list) */
                 merchantId?: string;
@@ -1334,8 +2724,6 @@ export interface operations {
                 status?: "PENDING" | "APPROVED" | "REJECTED" | "WITHDRAWN";
             };
             header?: {
-                /** @description Retry-safe writes: same key + same body → the first answer */
-                "Idempotency-Key"?: string;
                 /** @description Read-your-writes for lists: wait (bounded) until the read model applied this position (from a write’s X-Event-Position) */
                 "X-Min-Position"?: string;
             };
@@ -1344,16 +2732,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {items, nextCursor?} */
+            /** @description A page of reports */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayReportList"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayReportsController_file: {
+    DelayReports_file: {
         parameters: {
             query?: never;
             header?: {
@@ -1374,32 +2809,108 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayReport"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Emergency report: unknown order or another merchant's order */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Refused by the rules (window limits, cut-off, order not assessed, missing evidence) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayReportsController_get: {
+    DelayReports_get: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Retry-safe writes: same key + same body → the first answer */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
+                /** @description Delay report id */
                 id: string;
             };
             cookie?: never;
@@ -1411,18 +2922,67 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayReport"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unknown report or another tenant’s */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayReportsController_review: {
+    DelayReports_review: {
         parameters: {
             query?: never;
             header?: {
@@ -1430,6 +2990,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Delay report id */
                 id: string;
             };
             cookie?: never;
@@ -1445,18 +3006,103 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayReport"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Already reviewed or withdrawn */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayReportsController_withdraw: {
+    DelayReports_withdraw: {
         parameters: {
             query?: never;
             header?: {
@@ -1464,6 +3110,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Delay report id */
                 id: string;
             };
             cookie?: never;
@@ -1475,27 +3122,93 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayReport"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Already reviewed or withdrawn */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayReportsController_queue: {
+    DelayReports_queue: {
         parameters: {
             query?: {
                 /** @description Opaque cursor from the previous page (nextCursor) */
                 cursor?: string;
+                /** @description Page size */
                 limit?: number;
             };
             header?: {
-                /** @description Retry-safe writes: same key + same body → the first answer */
-                "Idempotency-Key"?: string;
                 /** @description Read-your-writes for lists: wait (bounded) until the read model applied this position (from a write’s X-Event-Position) */
                 "X-Min-Position"?: string;
             };
@@ -1504,18 +3217,74 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {items, nextCursor?} */
+            /** @description A page of pending reports */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayReportList"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    ReadModelsController_list: {
+    ReadModels_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Opaque cursor from the previous page (nextCursor) */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only this merchant’s cases (merchants: their own id only; another id answers an empty list) */
+                merchantId?: string;
+                /** @description Only cases in this status */
+                status?: "AWAITING_MERCHANT" | "AWAITING_SHIPMENT" | "AWAITING_CONSUMER" | "UNDER_REVIEW" | "SETTLED" | "JUDGED";
+            };
             header?: {
                 /** @description Read-your-writes: wait (bounded) until the read models applied this position (from a write’s X-Event-Position) */
                 "X-Min-Position"?: string;
@@ -1525,15 +3294,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of cases */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseList"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DisputesController_open: {
+    Disputes_open: {
         parameters: {
             query?: never;
             header?: {
@@ -1549,39 +3366,179 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The opened dispute */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DisputesController_get: {
+    Disputes_get: {
         parameters: {
             query?: {
-                at?: unknown;
+                /** @description The state as it stood at this revision (0-based) or instant */
+                at?: string;
             };
-            header?: {
-                /** @description Retry-safe writes: same key + same body → the first answer */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
+                /** @description Dispute id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The dispute (with ?at=: as it stood then, with asOf) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    AppealsController_appeal: {
+    Appeals_appeal: {
         parameters: {
             query?: never;
             header?: {
@@ -1589,6 +3546,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Dispute id */
                 id: string;
             };
             cookie?: never;
@@ -1599,15 +3557,108 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The dispute after the appeal, status UNDER_REVIEW */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DisputesController_choose: {
+    Disputes_choose: {
         parameters: {
             query?: never;
             header?: {
@@ -1615,6 +3666,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Dispute id */
                 id: string;
             };
             cookie?: never;
@@ -1625,15 +3677,108 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The dispute after the choice */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DisputesController_respond: {
+    Disputes_respond: {
         parameters: {
             query?: never;
             header?: {
@@ -1641,6 +3786,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Dispute id */
                 id: string;
             };
             cookie?: never;
@@ -1651,15 +3797,108 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The dispute after the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DisputesController_contest: {
+    Disputes_contest: {
         parameters: {
             query?: never;
             header?: {
@@ -1667,6 +3906,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Dispute id */
                 id: string;
             };
             cookie?: never;
@@ -1677,15 +3917,108 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The dispute after the contest */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DisputesController_judge: {
+    Disputes_judge: {
         parameters: {
             query?: never;
             header?: {
@@ -1693,6 +4026,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Dispute id */
                 id: string;
             };
             cookie?: never;
@@ -1703,37 +4037,185 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The judged dispute */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DisputesController_options: {
+    Disputes_options: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Retry-safe writes: same key + same body → the first answer */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
+                /** @description Dispute id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Every option with its availability */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeOptions"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DisputesController_replay: {
+    Disputes_replay: {
         parameters: {
             query?: never;
             header?: {
@@ -1741,6 +4223,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Dispute id */
                 id: string;
             };
             cookie?: never;
@@ -1751,37 +4234,255 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Recorded vs replayed outcome */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeReplay"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DisputesController_timeline: {
+    Disputes_timeline: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Retry-safe writes: same key + same body → the first answer */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
+                /** @description Dispute id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The case history */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DisputeTimeline"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    AuditController_events: {
+    Audit_events: {
+        parameters: {
+            query?: {
+                /** @description The previous page’s nextCursor (a position, exclusive) */
+                from?: string;
+                /** @description Page size */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the global feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "Health_health[0]": {
         parameters: {
             query?: never;
             header?: never;
@@ -1790,15 +4491,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Readiness (details only for operators) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    "HealthController_health[0]": {
+    Health_live: {
         parameters: {
             query?: never;
             header?: never;
@@ -1807,16 +4556,45 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Readiness; details with a platform/auditor token or OPS_TOKEN */
+            /** @description The process is alive */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    HealthController_live: {
+    "Health_health[1]": {
         parameters: {
             query?: never;
             header?: never;
@@ -1825,36 +4603,76 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The process is alive: {"status":"ok"} */
+            /** @description Readiness (details only for operators) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
             };
-        };
-    };
-    "HealthController_health[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Readiness; details with a platform/auditor token or OPS_TOKEN */
-            200: {
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    ReadModelsController_judgements: {
+    ReadModels_judgements: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Opaque cursor from the previous page (nextCursor) */
+                cursor?: string;
+                /** @description Decided at or after this instant. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z. */
+                from?: string;
+                /** @description Page size */
+                limit?: number;
+                /** @description Only this merchant’s judgements (merchants: their own id only) */
+                merchantId?: string;
+                /** @description Decided before this instant. An ISO-8601 instant with a zone (Z or ±HH:MM), such as 2026-11-22T08:00:00Z, on or after 2000-01-01T00:00:00Z and before 2100-01-01T00:00:00Z. */
+                to?: string;
+            };
             header?: {
                 /** @description Read-your-writes: wait (bounded) until the read models applied this position (from a write’s X-Event-Position) */
                 "X-Min-Position"?: string;
@@ -1864,79 +4682,310 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A page of judgement outcomes */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["JudgementList"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    ReadModelsController_scorecard: {
+    ReadModels_scorecard: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description Rules version (default: RULES_VERSION) */
+                rulesVersion?: "v1" | "v2";
+                /** @description ISO week in BUSINESS_TIMEZONE */
+                week: string;
+            };
             header?: {
                 /** @description Read-your-writes: wait (bounded) until the read models applied this position (from a write’s X-Event-Position) */
                 "X-Min-Position"?: string;
             };
             path: {
+                /** @description Merchant id */
                 merchantId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The scorecard */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Scorecard"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    ReadModelsController_compare: {
+    ReadModels_compare: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description ISO week in BUSINESS_TIMEZONE */
+                week: string;
+            };
             header?: {
                 /** @description Read-your-writes: wait (bounded) until the read models applied this position (from a write’s X-Event-Position) */
                 "X-Min-Position"?: string;
             };
             path: {
+                /** @description Merchant id */
                 merchantId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description v1 and v2 side by side */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ScorecardComparison"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    MerchantWeeksController_get: {
+    MerchantWeeks_get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Merchant id */
                 merchantId: string;
+                /** @description ISO week in BUSINESS_TIMEZONE */
                 week: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The merchant-week's settlement */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MerchantWeek"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    OrdersController_register: {
+    Orders_register: {
         parameters: {
             query?: never;
             header?: {
@@ -1957,18 +5006,99 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    OrdersController_get: {
+    Orders_get: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Retry-safe writes: same key + same body → the first answer */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
+                /** @description Order id */
                 orderId: string;
             };
             cookie?: never;
@@ -1980,18 +5110,72 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayCardsController_get: {
+    DelayCards_get: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Retry-safe writes: same key + same body → the first answer */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
+                /** @description Order id */
                 orderId: string;
             };
             cookie?: never;
@@ -2003,11 +5187,67 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayCard"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayCardsController_send: {
+    DelayCards_send: {
         parameters: {
             query?: never;
             header?: {
@@ -2015,6 +5255,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Order id */
                 orderId: string;
             };
             cookie?: never;
@@ -2030,25 +5271,103 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayCard"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unknown order or another merchant’s */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description A card was already sent for this order */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    DelayCardsController_respond: {
+    DelayCards_respond: {
         parameters: {
             query?: never;
             header?: {
@@ -2056,6 +5375,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Order id */
                 orderId: string;
             };
             cookie?: never;
@@ -2071,11 +5391,103 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DelayCard"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    OrdersController_fact: {
+    Orders_fact: {
         parameters: {
             query?: never;
             header?: {
@@ -2083,6 +5495,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @description Order id */
                 orderId: string;
             };
             cookie?: never;
@@ -2093,15 +5506,108 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The order with the fact recorded */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    SimulationsController_start: {
+    Simulations_start: {
         parameters: {
             query?: never;
             header?: {
@@ -2117,138 +5623,508 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {simulationId, status: "RUNNING"} */
+            /** @description The simulation, RUNNING */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SimulationStarted"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    SimulationsController_get: {
+    Simulations_get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Simulation id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description {simulationId, status, progress, rulesVersion, from, to, merchantId?, totals?, weeks?} */
+            /** @description The simulation (totals and weeks once DONE) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Simulation"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unknown simulation */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    SimulationsController_changes: {
+    Simulations_changes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Opaque cursor from the previous page (nextCursor) */
+                cursor?: string;
+                /** @description Page size */
+                limit?: number;
+            };
             header?: never;
             path: {
+                /** @description Simulation id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description {items, nextCursor?} */
+            /** @description A page of changed cases */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SimulationChanges"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unknown simulation */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description The simulation is still RUNNING or FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    AuditController_stream: {
+    Audit_stream: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description First revision to return */
+                from?: number;
+                /** @description Page size */
+                limit?: number;
+            };
             header?: never;
             path: {
+                /** @description Stream name, e.g. dispute-<id> */
                 stream: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description A page of the stream (nextCursor: the next revision) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    AuditController_export: {
+    Audit_export: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Stream name, e.g. dispute-<id> */
                 stream: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description One raw event (as in EventPage items) per line */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    AuditController_verify: {
+    Audit_verify: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Stream name, e.g. dispute-<id> */
                 stream: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The verification result */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StreamVerification"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    WebhooksController_list: {
+    Webhooks_list: {
         parameters: {
             query?: {
                 /** @description nextCursor of the previous page */
                 cursor?: string;
+                /** @description Page size */
                 limit?: number;
             };
             header?: never;
@@ -2265,9 +6141,54 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookListDto"];
                 };
             };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    WebhooksController_create: {
+    Webhooks_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -2288,13 +6209,95 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhookDto"];
                 };
             };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body exceeds 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    WebhooksController_get: {
+    Webhooks_get: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 id: string;
             };
             cookie?: never;
@@ -2309,13 +6312,68 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    WebhooksController_remove: {
+    Webhooks_remove: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 id: string;
             };
             cookie?: never;
@@ -2328,17 +6386,73 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    WebhooksController_deliveries: {
+    Webhooks_deliveries: {
         parameters: {
             query?: {
                 /** @description nextCursor of the previous page */
                 cursor?: string;
+                /** @description Page size */
                 limit?: number;
             };
             header?: never;
             path: {
+                /** @description Webhook id */
                 id: string;
             };
             cookie?: never;
@@ -2353,13 +6467,68 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryListDto"];
                 };
             };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    WebhooksController_enable: {
+    Webhooks_enable: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 id: string;
             };
             cookie?: never;
@@ -2374,14 +6543,88 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDto"];
                 };
             };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    WebhooksController_redeliver: {
+    Webhooks_redeliver: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 id: string;
+                /** @description Webhook message id */
                 messageId: string;
             };
             cookie?: never;
@@ -2396,13 +6639,86 @@ export interface operations {
                     "application/json": components["schemas"]["RedeliveryDto"];
                 };
             };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    WebhooksController_rotate: {
+    Webhooks_rotate: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 id: string;
             };
             cookie?: never;
@@ -2415,6 +6731,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RotatedSecretDto"];
+                };
+            };
+            /** @description Invalid request: validation (at most 20 field errors listed, errorCount gives the total), malformed JSON, nesting deeper than 32, more than 100 members or 1000 items, NUL or unpaired surrogates in a string, a body on a route that takes none */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s role may not call this operation */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another tenant’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the current state (e.g. already chosen, concurrent change, Idempotency-Key in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused by the business rules (preconditions, windows), or an Idempotency-Key reused with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database) is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

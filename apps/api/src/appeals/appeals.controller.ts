@@ -7,7 +7,8 @@ import { contextFrom, type CommandContext } from '../app/command-context';
 import { setPosition } from '../app/position-header';
 import type { Handled } from '../app/aggregate-repository';
 import { type Actor, CurrentActor, Roles } from '../auth/auth';
-import { IdParam } from '../dto/params';
+import { DisputeIdParam } from '../dto/params';
+import { Answers } from '../openapi/decorators';
 import { disputeStream } from '../disputes/disputes.service';
 import { AppealDto } from './appeals.dto';
 import { AppealsService } from './appeals.service';
@@ -46,8 +47,9 @@ export class AppealsController {
       '(not judged, or not MERCHANT_LIABLE); 422 APPEAL_WINDOW_CLOSED / APPEAL_EVIDENCE_REQUIRED; 404 another merchant’s case; 403 other roles. ' +
       'Decided with POST /disputes/{id}/judgement by an adjudicator other than the one who rendered the appealed judgement (same sub → 403 FOUR_EYES_REQUIRED).',
   })
-  async appeal(@Param() p: IdParam, @Body() dto: AppealDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r: Handled<DisputeState> = await this.commands.execute(new AppealDisputeCommand(p.id!, dto, actor, contextFrom(req, actor)));
+  @Answers(200, 'DisputeView', 'The dispute after the appeal, status UNDER_REVIEW')
+  async appeal(@Param() p: DisputeIdParam, @Body() dto: AppealDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const r: Handled<DisputeState> = await this.commands.execute(new AppealDisputeCommand(p.id, dto, actor, contextFrom(req, actor)));
     setPosition(reply, r.position);
     return { ...toDisputeView(r.state, new Date().toISOString()), revision: r.revision ?? -1, stream: disputeStream(r.state.disputeId) };
   }

@@ -28,7 +28,7 @@ export class QueueQuery extends PageQuery {
 
 /** ISO week of the years 2000–2099, e.g. 2026-W47. */
 export const WEEK_RE = /^20\d{2}-W(0[1-9]|[1-4]\d|5[0-3])$/;
-const WEEK_MESSAGE = 'week must be an ISO week of 2000–2099 such as 2026-W47';
+export const WEEK_MESSAGE = 'week must be an ISO week of 2000–2099 such as 2026-W47';
 
 export class WeekQuery {
   @PatternField(WEEK_RE, WEEK_MESSAGE, { maxLength: 8, description: 'ISO week in BUSINESS_TIMEZONE', example: '2026-W47' }) week!: string;

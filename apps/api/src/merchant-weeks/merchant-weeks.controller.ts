@@ -1,14 +1,15 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
 import { type Actor, CurrentActor, Roles } from '../auth/auth';
-import { ID_MESSAGE, ID_PATTERN } from '../dto/validators';
+import { IdField, PatternField } from '../dto/fields';
+import { WEEK_MESSAGE, WEEK_RE } from '../dto/queries';
+import { Answers } from '../openapi/decorators';
 import { notFound } from '../app/tenancy';
 import { WeekSettlementService } from './week-settlement.service';
 
 class MerchantWeekParams {
-  @IsString() @Matches(ID_PATTERN, { message: `merchantId ${ID_MESSAGE}` }) merchantId!: string;
-  @IsString() @Matches(/^\d{4}-W\d{2}$/, { message: 'week must look like 2026-W47' }) week!: string;
+  @IdField('merchantId', { description: 'Merchant id' }) merchantId!: string;
+  @PatternField(WEEK_RE, WEEK_MESSAGE, { maxLength: 8, description: 'ISO week in BUSINESS_TIMEZONE', example: '2026-W47' }) week!: string;
 }
 
 @ApiTags('read models')
@@ -23,6 +24,7 @@ export class MerchantWeeksController {
     summary:
       "A merchant-week's settlement: final: false while open; once closed (WEEK_CLOSE_DELAY after its end) the recorded assessment — late orders counted, pickup rate, points — and its corrections",
   })
+  @Answers(200, 'MerchantWeek', "The merchant-week's settlement")
   get(@Param() p: MerchantWeekParams, @CurrentActor() actor: Actor) {
     if (actor.role === 'merchant' && actor.merchantId !== p.merchantId) throw notFound('Merchant', p.merchantId);
     return this.weeks.view(p.merchantId, p.week);

@@ -300,6 +300,7 @@ export const RESPONSE_SCHEMAS = {
   DelayReportList: page(delayReport, 'Delay reports page'),
   DelayCard: delayCard,
   DelayCardList: page(delayCard, 'Delay cards page'),
+  MerchantWeek: anyObject("A merchant-week's settlement: final, closedAt, the assessment (late orders counted, pickup rate, points) and its corrections"),
   SimulationStarted: obj({ simulationId: str(), status: enumOf(['RUNNING']) }),
   Simulation: obj(
     {
