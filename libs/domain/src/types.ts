@@ -1,4 +1,4 @@
-/** Enumerations of the HTTP contract (values are fixed by /work/shared/api-contract.md). */
+/** Enumerations of the HTTP contract (values are fixed by the shared api-contract.md). */
 
 export const PAYMENT_METHODS = ['ONLINE', 'COD', 'POST_OFFICE_REMITTANCE', 'COMPANY_TRANSFER'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
