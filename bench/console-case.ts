@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { SignJWT } from 'jose';
+import { disputeStream } from '@app/domain';
 import { createEventStore } from '@app/event-store';
 import { createThrowawayDb, PG_ADMIN_URL } from './lib/pg';
 import { SECRET, startService, stopAllChildren } from './lib/service';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
       { option: 'NO_FAULT_DEFENSE', defense: { reason: 'FORCE_MAJEURE', statement: 'Typhoon' }, evidence: [{ kind: 'DOCUMENT', ref: 'oss://evidence/typhoon.pdf' }] },
       { sub: 'bench-merchant', role: 'merchant', merchantId },
     );
-    const stream = `dispute-${disputeId}`;
+    const stream = disputeStream(disputeId);
     const handles = await createEventStore({ kind: 'postgres', databaseUrl: db.url, poolSize: 2 });
     try {
       const have = (await handles.store.readStream(stream)).length;

@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SETTINGS,
   disputeDecider,
+  disputeStream,
   orderDecider,
   orderSnapshot,
+  orderStream,
   type DisputeCommand,
   type DisputeState,
   type OrderCommand,
@@ -88,8 +90,8 @@ function openDispute(o: OrderAgg, disputeId: string, atMs: number, flow: 'UNIFIE
 }
 
 function finish(o: OrderAgg, d: DisputeAgg | null, orderId: string, merchantId: string, disputeId?: string): SeedCase {
-  const writes: StreamWrite[] = [{ stream: `order-${orderId}`, events: o.events }];
-  if (d) writes.push({ stream: `dispute-${disputeId}`, events: d.events });
+  const writes: StreamWrite[] = [{ stream: orderStream(orderId), events: o.events }];
+  if (d) writes.push({ stream: disputeStream(disputeId!), events: d.events });
   return { writes, disputeId, orderId, merchantId, events: o.events.length + (d?.events.length ?? 0) };
 }
 

@@ -266,7 +266,6 @@ describe('emergency report (紧急报备)', () => {
     ['a company transfer', snapshot({ paymentMethod: 'COMPANY_TRANSFER' }), ['PAYMENT_COMPANY_TRANSFER']],
   ])('refuses %s: not assessed, needs no report', (_label, order, reasons) => {
     const err = reports.given([]).when(emergency(30, order)).thenThrows('ORDER_NOT_ASSESSED', { orderId: 'o-1', notAssessedReasons: reasons });
-    expect(err.status).toBe(422);
     expect(err.message).toContain('needs no delay report');
   });
 
@@ -337,8 +336,7 @@ describe('delay card (延迟发货卡片)', () => {
     ['rejected', play(delayCardDecider, send(30), respond(31, false))],
     ['cancelled (expired)', play(delayCardDecider, send(30), expire(78))],
   ])('a second card for the same order is refused (first one %s)', (_label, given) => {
-    const err = cards.given(given).when(send(90, snapshot(), { cardId: 'card-2' })).thenThrows('DELAY_CARD_ALREADY_SENT', { cardId: 'card-1', cardStatus: _label.split(' ')[0].toUpperCase() });
-    expect(err.status).toBe(409);
+    cards.given(given).when(send(90, snapshot(), { cardId: 'card-2' })).thenThrows('DELAY_CARD_ALREADY_SENT', { cardId: 'card-1', cardStatus: _label.split(' ')[0].toUpperCase() });
   });
   it("refuses another merchant's order, unassessed orders and a proposed date in the past", () => {
     cards.given([]).when(send(30, snapshot(), { merchantId: 'm-2' })).thenThrows('ORDER_NOT_FOUND');

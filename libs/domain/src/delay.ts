@@ -38,12 +38,13 @@
  */
 import { DateTime } from 'luxon';
 import type { Decider } from './decider';
-import type { DelayExcuse, Evidence } from './dispute';
+import type { DelayExcuse } from './dispute';
 import { DomainError, invalidInput } from './errors';
+import { nonEmpty, optionalText, positiveMs, validateEvidence, type Evidence } from './shared/input';
 import { isoWeekOf, weekBounds } from './rules';
 import { assessShipping } from './shipping';
 import { compact, HOUR_MS, iso, toMs } from './time';
-import { EVIDENCE_KINDS, isOneOf, type EvidenceKind, type OrderSnapshot } from './types';
+import { isOneOf, type EvidenceKind, type OrderSnapshot } from './types';
 
 // ------------------------------------------------------------------------------------------- constants
 
@@ -68,10 +69,7 @@ export const DELAY_CARD_RESPONSE_WINDOW_MS = 48 * HOUR_MS;
 /** An emergency report must carry at least one of these evidence kinds (chat log, SMS, call record). */
 export const EMERGENCY_EVIDENCE_KINDS: readonly EvidenceKind[] = ['CHAT_LOG', 'SMS', 'CALL_RECORD'];
 
-export const delayReportStream = (reportId: string) => `delay-report-${reportId}`;
-export const delayCardStream = (orderId: string) => `delay-card-${orderId}`;
-export const DELAY_REPORT_STREAM_PREFIX = 'delay-report-';
-export const DELAY_CARD_STREAM_PREFIX = 'delay-card-';
+export { delayReportStream, delayCardStream, delayIndexStream, DELAY_REPORT_STREAM_PREFIX, DELAY_CARD_STREAM_PREFIX } from './streams';
 
 /**
  * The emergency-report cut-off of an order: the end of the Sunday after the calendar week (Monday 00:00 to
@@ -258,34 +256,6 @@ export function evolveDelayReport(state: DelayReportState, event: { type: string
   }
 }
 
-function nonEmpty(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw invalidInput(`${field} must be a non-empty string`, { field });
-  return v;
-}
-
-function optionalText(v: unknown, field: string): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw invalidInput(`${field} must be a string`, { field });
-  return v;
-}
-
-function validateEvidence(evidence: unknown): Evidence[] {
-  if (evidence === undefined || evidence === null) return [];
-  if (!Array.isArray(evidence)) throw invalidInput('evidence must be a list', { field: 'evidence' });
-  return evidence.map((e: Evidence, i) => {
-    if (!e || typeof e !== 'object') throw invalidInput(`evidence[${i}] must be an object`, { field: `evidence[${i}]` });
-    if (!isOneOf(EVIDENCE_KINDS, e.kind)) throw invalidInput(`evidence[${i}].kind is not a known evidence kind`, { field: `evidence[${i}].kind` });
-    nonEmpty(e.ref, `evidence[${i}].ref`);
-    return compact({ kind: e.kind, ref: e.ref, description: optionalText(e.description, `evidence[${i}].description`) });
-  });
-}
-
-function positiveMs(v: number | undefined, def: number, field: string): number {
-  if (v === undefined || v === null) return def;
-  if (!Number.isSafeInteger(v) || v <= 0) throw invalidInput(`${field} must be a positive integer (ms)`, { field });
-  return v;
-}
-
 function requireReport(state: DelayReportState): void {
   if (state.status === 'NONE') throw new DomainError('DELAY_REPORT_NOT_FOUND', 'Delay report not found');
 }
@@ -353,7 +323,7 @@ function fileReport(cmd: FileDelayReport, state: DelayReportState): DelayReportE
   }
   const note = optionalText(cmd.note, 'note');
   const evidence = validateEvidence(cmd.evidence);
-  const reviewDueAt = iso(nowMs + positiveMs(cmd.reviewWindowMs, DELAY_REPORT_REVIEW_WINDOW_MS, 'reviewWindowMs'));
+  const reviewDueAt = iso(nowMs + positiveMs(cmd.reviewWindowMs ?? DELAY_REPORT_REVIEW_WINDOW_MS, 'reviewWindowMs'));
   const base = { reportId, kind: cmd.kind, merchantId, filedBy: cmd.filedBy, filedAt: now, reviewDueAt, reason: cmd.reason ?? undefined, note, evidence };
 
   if (cmd.kind === 'PRE_REPORT') {
@@ -499,7 +469,6 @@ export const delayReportDecider: Decider<DelayReportCommand, DelayReportEvent, D
  * app appends the entry just before the report itself (after the same FileDelayReport was decided on an
  * empty report); an entry whose report stream does not exist (a crash in between) is ignored by readers.
  */
-export const delayIndexStream = (merchantId: string) => `delay-index-${merchantId}`;
 
 export interface DelayIndexEntry {
   reportId: string;
@@ -749,7 +718,7 @@ function sendCard(cmd: SendDelayCard, state: DelayCardState): DelayCardEvent[] {
       { orderId: order.orderId, notAssessedReasons: assessment.notAssessedReasons },
     );
   }
-  const windowMs = positiveMs(cmd.responseWindowMs, DELAY_CARD_RESPONSE_WINDOW_MS, 'responseWindowMs');
+  const windowMs = positiveMs(cmd.responseWindowMs ?? DELAY_CARD_RESPONSE_WINDOW_MS, 'responseWindowMs');
   return [
     {
       type: 'DelayCardSent',

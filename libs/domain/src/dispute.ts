@@ -47,6 +47,7 @@
 import type { Decider } from './decider';
 import { fileAppeal, judgeAppeal, type AppealFiled, type AppealRecord, type FileAppeal } from './appeal/appeal';
 import { DomainError, invalidInput } from './errors';
+import { nonEmpty, positiveMs, validateEvidence, type Evidence } from './shared/input';
 import {
   renderJudgement,
   validateJudgeContext,
@@ -66,7 +67,6 @@ import {
   DEADLINE_KINDS,
   DEFENSE_REASONS,
   DISPUTE_OPTIONS,
-  EVIDENCE_KINDS,
   FLOWS,
   isOneOf,
   OUTCOMES,
@@ -162,11 +162,7 @@ export const DEFENSE_REQUIREMENTS: Record<DefenseReason, DefenseRequirement> = {
 
 // -------------------------------------------------------------------------------------------- inputs
 
-export interface Evidence {
-  kind: EvidenceKind;
-  ref: string;
-  description?: string;
-}
+export type { Evidence } from './shared/input';
 
 export interface Defense {
   reason: DefenseReason;
@@ -692,20 +688,11 @@ function requireOpened(state: DisputeState): void {
   if (state.status === 'NONE') throw new DomainError('DISPUTE_NOT_FOUND', 'Dispute not found');
 }
 
-function nonEmpty(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw invalidInput(`${field} must be a non-empty string`, { field });
-  return v;
-}
-
 function validateSettings(s: DisputeSettings | undefined): DisputeSettings {
   if (!s || typeof s !== 'object') throw invalidInput('settings are required', { field: 'settings' });
   const keys = ['responseWindowMs', 'consumerResponseWindowMs', 'contestWindowMs', 'maxAgreedShipDelayMs'] as const;
-  for (const k of keys) {
-    if (!Number.isSafeInteger(s[k]) || s[k] <= 0) throw invalidInput(`settings.${k} must be a positive integer (ms)`, { field: `settings.${k}` });
-  }
-  for (const k of ['appealWindowMs', 'appealReviewWindowMs'] as const) {
-    if (s[k] !== undefined && (!Number.isSafeInteger(s[k]) || s[k]! <= 0)) throw invalidInput(`settings.${k} must be a positive integer (ms)`, { field: `settings.${k}` });
-  }
+  for (const k of keys) positiveMs(s[k], `settings.${k}`);
+  for (const k of ['appealWindowMs', 'appealReviewWindowMs'] as const) if (s[k] !== undefined) positiveMs(s[k], `settings.${k}`);
   return compact({
     responseWindowMs: s.responseWindowMs,
     consumerResponseWindowMs: s.consumerResponseWindowMs,
@@ -876,20 +863,6 @@ function checkPreconditions(
       return { missing, requires, satisfiedBy: [] };
     }
   }
-}
-
-function validateEvidence(evidence: unknown): Evidence[] {
-  if (evidence === undefined || evidence === null) return [];
-  if (!Array.isArray(evidence)) throw invalidInput('evidence must be a list', { field: 'evidence' });
-  return evidence.map((e: Evidence, i) => {
-    if (!e || typeof e !== 'object') throw invalidInput(`evidence[${i}] must be an object`, { field: `evidence[${i}]` });
-    if (!isOneOf(EVIDENCE_KINDS, e.kind)) throw invalidInput(`evidence[${i}].kind is not a known evidence kind`, { field: `evidence[${i}].kind` });
-    nonEmpty(e.ref, `evidence[${i}].ref`);
-    if (e.description !== undefined && typeof e.description !== 'string') {
-      throw invalidInput(`evidence[${i}].description must be a string`, { field: `evidence[${i}].description` });
-    }
-    return compact({ kind: e.kind, ref: e.ref, description: e.description });
-  });
 }
 
 function validateDelayExcuses(x: unknown): DelayExcuse[] | undefined {

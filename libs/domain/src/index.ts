@@ -11,6 +11,9 @@ export * from './rules';
 export * from './rules-registry';
 export * from './settings';
 
+// Stream names and prefixes (the one definition).
+export * from './streams';
+
 // Order aggregate (decide/evolve/initialState are namespaced to avoid clashing with the dispute's).
 export * as order from './order';
 export {
@@ -101,16 +104,11 @@ export {
   delayCardDecider,
   delayExcusesFor,
   delayIndexDecider,
-  delayIndexStream,
   indexEntryOf,
   indexedReportsFor,
   emergencyReportCutoff,
   toDelayReportView,
   toDelayCardView,
-  delayReportStream,
-  delayCardStream,
-  DELAY_REPORT_STREAM_PREFIX,
-  DELAY_CARD_STREAM_PREFIX,
   DELAY_REPORT_KINDS,
   DELAY_REPORT_REASONS,
   DELAY_REPORT_STATUSES,
@@ -160,15 +158,12 @@ export * from './simulation/simulation';
 export * as merchantWeek from './merchant-week';
 export {
   merchantWeekDecider,
-  merchantWeekStream,
-  parseMerchantWeekStream,
   weekCloseDueAt,
   latestClosableWeek,
   settledMerchantWeek,
   settledWeekPoints,
   lateReasonsAsOf,
   toMerchantWeekView,
-  MERCHANT_WEEK_STREAM_PREFIX,
   MERCHANT_WEEK_EVENT_TYPES,
   type MerchantWeekState,
   type MerchantWeekEvent,

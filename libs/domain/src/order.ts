@@ -22,6 +22,7 @@
  */
 import type { Decider } from './decider';
 import { DomainError, invalidInput } from './errors';
+import { nonEmpty } from './shared/input';
 import { assessShipping, type ShippingAssessment } from './shipping';
 import { compact, iso, toMs } from './time';
 import {
@@ -135,11 +136,6 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
     default:
       throw invalidInput(`Unknown order command ${(command as { type?: unknown }).type as string}`);
   }
-}
-
-function nonEmpty(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw invalidInput(`${field} must be a non-empty string`, { field });
-  return v;
 }
 
 function registerOrder(cmd: RegisterOrder, state: OrderState): OrderEvent[] {

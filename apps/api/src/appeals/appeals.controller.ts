@@ -2,14 +2,13 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { toDisputeView, type DisputeState } from '@app/domain';
+import { disputeStream, toDisputeView, type DisputeState } from '@app/domain';
 import { contextFrom, type CommandContext } from '../app/command-context';
 import { setPosition } from '../app/position-header';
 import type { Handled } from '../app/aggregate-repository';
 import { type Actor, CurrentActor, Roles } from '../auth/auth';
 import { DisputeIdParam } from '../dto/params';
 import { Answers } from '../openapi/decorators';
-import { disputeStream } from '../disputes/disputes.service';
 import { AppealDto } from './appeals.dto';
 import { AppealsService } from './appeals.service';
 

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { disputeDecider, type DisputeState } from '@app/domain';
+import { disputeDecider, disputeStream, type DisputeState } from '@app/domain';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AggregateRepository, type Handled } from '../app/aggregate-repository';
 import type { CommandContext } from '../app/command-context';
 import { assertVisible, notFound } from '../app/tenancy';
 import type { Actor } from '../auth/auth';
-import { disputeStream } from '../disputes/disputes.service';
 import type { AppealDto } from './appeals.dto';
 
 /**

@@ -13,6 +13,7 @@ import {
   isDomainError,
   orderDecider,
   orderSnapshot,
+  orderStream,
   toDelayCardView,
   indexedReportsFor,
   indexEntryOf,
@@ -41,7 +42,6 @@ import { loadDelaySettings, type DelaySettings } from './delay-settings';
 import type { DelayCardListQuery, DelayCardResponseDto, DelayPageQuery, DelayReportListQuery, FileDelayReportDto, ReviewDelayReportDto, SendDelayCardDto } from './delays.dto';
 
 const ID_NAMESPACE = 'a3d8c0e2-54b1-4f4e-8f0c-2b7d6e9c1f35';
-const orderStream = (orderId: string) => `order-${orderId}`;
 
 export type DelayReportResponse = DelayReportView & { revision: number; stream: string };
 export type DelayCardResponse = DelayCardView & { answerable: boolean; revision: number; stream: string };

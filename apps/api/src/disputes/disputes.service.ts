@@ -19,6 +19,8 @@ import {
   type OrderSnapshot,
   type OrderState,
   type RulesVersion,
+  disputeStream,
+  orderStream,
 } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -32,9 +34,6 @@ import { ProblemException } from '../http/problem';
 import { MerchantWeekSource } from './merchant-week';
 import { DelayExcuseSource } from './delay-excuses';
 import { WeekSettlementService } from '../merchant-weeks/week-settlement.service';
-
-export const disputeStream = (disputeId: string) => `dispute-${disputeId}`;
-export const orderStream = (orderId: string) => `order-${orderId}`;
 
 /** A claim on the order stream whose dispute stream was never written (crash in between) is void after this. */
 const ORPHAN_CLAIM_GRACE_MS = 30_000;

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, ValidationError } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConcurrencyError, DuplicateEventIdError, InvalidPositionError, isTransientDatabaseError } from '@app/event-store';
+import { domainErrorStatus } from './error-status';
 
 /** RFC 9457 problem details. `type` is a stable URI per problem kind. */
 export interface Problem {
@@ -123,21 +124,20 @@ function isDataException(e: unknown): boolean {
   return e instanceof Error && typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
-/** Domain errors carry {code, status, details}; we match structurally to keep the domain free of HTTP. */
+/** Domain errors carry {code, details}; matched structurally, their status comes from DOMAIN_ERROR_STATUS (error-status.ts). */
 interface DomainLikeError {
   name: string;
   code: string;
-  status: number;
   message: string;
   details?: Record<string, unknown>;
 }
 function isDomainError(e: unknown): e is DomainLikeError {
-  return e instanceof Error && e.name === 'DomainError' && typeof (e as any).code === 'string' && typeof (e as any).status === 'number';
+  return e instanceof Error && e.name === 'DomainError' && typeof (e as any).code === 'string' && domainErrorStatus((e as any).code) !== undefined;
 }
 
 export function toProblemException(exception: unknown): ProblemException {
   if (exception instanceof ProblemException) return exception;
-  if (isDomainError(exception)) return new ProblemException(exception.status, exception.code, exception.message, exception.details ?? {});
+  if (isDomainError(exception)) return new ProblemException(domainErrorStatus(exception.code)!, exception.code, exception.message, exception.details ?? {});
   if (exception instanceof ConcurrencyError) {
     return new ProblemException(409, 'CONCURRENT_CHANGE', 'The resource was changed concurrently; retry the request.', { stream: exception.stream });
   }

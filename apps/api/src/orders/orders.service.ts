@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { orderDecider, toOrderView, type OrderState, type OrderView } from '@app/domain';
+import { orderDecider, orderStream, toOrderView, type OrderState, type OrderView } from '@app/domain';
 import { AggregateRepository, type Handled } from '../app/aggregate-repository';
 import type { CommandContext } from '../app/command-context';
 import { assertVisible } from '../app/tenancy';
@@ -7,8 +7,6 @@ import type { Actor } from '../auth/auth';
 import type { OrderFactDto, RegisterOrderDto } from '../dto/orders.dto';
 import { toUtcIso } from '../dto/validators';
 import { DisputeReactions } from '../disputes/dispute-reactions';
-
-export const orderStream = (orderId: string) => `order-${orderId}`;
 
 @Injectable()
 export class OrdersService {

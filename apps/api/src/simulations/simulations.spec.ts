@@ -6,7 +6,7 @@
  *    its figures equal the candidate's rules applied to the scorecard's statistics, case by case too.
  * The seed is printed with every failure; SIM_SEED=<n> replays one.
  */
-import { isoWeekOf, pickupRateRule, PUBLISHED_RULES, V1_RULES, V2_RULES, weekFigures, type OrderFactInput, type WeekStats } from '@app/domain';
+import { disputeStream, isoWeekOf, pickupRateRule, PUBLISHED_RULES, V1_RULES, V2_RULES, weekFigures, type OrderFactInput, type WeekStats } from '@app/domain';
 import { PgliteDatabase, SqlEventStore, START, type Position, type RecordedEvent } from '@app/event-store';
 import { createProjections, periodWeekStats } from '@app/projections';
 import { Scenario } from '@app/projections/projections/testing';
@@ -189,7 +189,7 @@ describe(`simulations on a random history (seed ${SEED})`, () => {
     } while (cursor);
     const expected: string[] = [];
     for (const d of judged) {
-      const events = await store.readStream(`dispute-${d}`);
+      const events = await store.readStream(disputeStream(d));
       const ev = events.find((e) => e.type === 'DisputeJudged')!;
       const j = (ev.data as any).judgement;
       const week: string = (ev.data as any).context?.merchantWeek?.week ?? isoWeekOf(j.decidedAt, SH);

@@ -3,6 +3,8 @@
  * case: the specific type when the event has one, `dispute.updated` for every other change of the case.
  * Adding a mapping (e.g. the appeal event once appeals exist) is one line in SPECIFIC_TYPES.
  */
+import { DISPUTE_STREAM_PREFIX } from '@app/domain';
+
 export const WEBHOOK_EVENT_TYPES = ['dispute.opened', 'dispute.updated', 'dispute.settled', 'dispute.judged', 'dispute.appealed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -12,8 +14,6 @@ const SPECIFIC_TYPES: Record<string, WebhookEventType> = {
   DisputeJudged: 'dispute.judged',
   AppealFiled: 'dispute.appealed',
 };
-
-export const DISPUTE_STREAM_PREFIX = 'dispute-';
 
 /** The webhook type of a recorded event, or null when it is not an event of a dispute's stream. */
 export function webhookTypeOf(stream: string, eventType: string): WebhookEventType | null {

@@ -9,16 +9,14 @@
  * APPEAL_UPHELD / APPEAL_OVERTURNED and `supersedes`); dispute.ts wires these functions into its decide/evolve.
  */
 import { DomainError, invalidInput } from '../errors';
+import { nonEmpty, positiveMs, validateEvidence, type Evidence } from '../shared/input';
 import { renderJudgement, validateJudgeContext, type JudgeContext, type Judgement, type JudgementReason } from '../rules';
 import { compact, iso, toMs } from '../time';
-import { EVIDENCE_KINDS, isOneOf, OUTCOMES, VIOLATIONS, type EvidenceKind, type Outcome, type Violation } from '../types';
+import { isOneOf, OUTCOMES, VIOLATIONS, type Outcome, type Violation } from '../types';
 import type { DisputeEvent, DisputeState, Finding } from '../dispute';
 
-export interface AppealEvidence {
-  kind: EvidenceKind;
-  ref: string;
-  description?: string;
-}
+/** An appeal's evidence item (the same shape as a choice's). */
+export type AppealEvidence = Evidence;
 
 export interface FileAppeal {
   type: 'FileAppeal';
@@ -63,27 +61,6 @@ export interface AppealFiled {
 export interface AppealRecord extends Omit<AppealFiled['data'], 'disputeId'> {
   /** Set once an adjudicator decided the appeal. */
   decision?: { outcome: 'UPHELD' | 'OVERTURNED'; decidedAt: string; adjudicator?: string };
-}
-
-function nonEmpty(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw invalidInput(`${field} must be a non-empty string`, { field });
-  return v;
-}
-
-function positiveMs(v: unknown, field: string): number {
-  if (!Number.isSafeInteger(v) || (v as number) <= 0) throw invalidInput(`${field} must be a positive integer (ms)`, { field });
-  return v as number;
-}
-
-function validateEvidence(evidence: unknown): AppealEvidence[] {
-  if (evidence === undefined || evidence === null) return [];
-  if (!Array.isArray(evidence)) throw invalidInput('evidence must be a list', { field: 'evidence' });
-  return evidence.map((e: AppealEvidence, i) => {
-    if (!e || typeof e !== 'object') throw invalidInput(`evidence[${i}] must be an object`, { field: `evidence[${i}]` });
-    if (!isOneOf(EVIDENCE_KINDS, e.kind)) throw invalidInput(`evidence[${i}].kind is not a known evidence kind`, { field: `evidence[${i}].kind` });
-    nonEmpty(e.ref, `evidence[${i}].ref`);
-    return compact({ kind: e.kind, ref: e.ref, description: e.description });
-  });
 }
 
 /**

@@ -15,6 +15,7 @@
  */
 import type { Decider } from '../decider';
 import { DomainError, invalidInput } from '../errors';
+import { nonEmpty } from '../shared/input';
 import { casePenalty, isoWeekOf, parseRulesVersion, weekBounds, weeklyPenaltyPoints, type MerchantWeek, type RulesVersion } from '../rules';
 import { compact, iso, toMs } from '../time';
 import type { LateReason } from '../shipping';
@@ -94,11 +95,6 @@ export function settledMerchantWeek(state: MerchantWeekState): MerchantWeek | nu
 export function settledWeekPoints(state: MerchantWeekState, rulesVersion: RulesVersion) {
   if (state.status !== 'CLOSED') throw new DomainError('INVALID_STATE', `Week ${state.week || '?'} is not closed`);
   return weeklyPenaltyPoints(rulesVersion, state.stats);
-}
-
-function nonEmpty(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw invalidInput(`${field} must be a non-empty string`, { field });
-  return v;
 }
 
 function count(v: unknown, field: string): number {

@@ -6,23 +6,7 @@
 import type { RulesVersion } from '../rules';
 import type { LateReason } from '../shipping';
 
-export const MERCHANT_WEEK_STREAM_PREFIX = 'merchant-week-';
-
-/**
- * `merchant-week-{week}-{merchantId}`, e.g. `merchant-week-2026-W48-m-1`. The week comes first because it
- * has a fixed length, so the merchant id (which may contain '-') is everything after it.
- */
-export function merchantWeekStream(merchantId: string, week: string): string {
-  return `${MERCHANT_WEEK_STREAM_PREFIX}${week}-${merchantId}`;
-}
-
-/** Inverse of {@link merchantWeekStream}; null for another stream. */
-export function parseMerchantWeekStream(stream: string): { merchantId: string; week: string } | null {
-  if (!stream.startsWith(MERCHANT_WEEK_STREAM_PREFIX)) return null;
-  const rest = stream.slice(MERCHANT_WEEK_STREAM_PREFIX.length);
-  const m = /^(\d{4}-W\d{2})-(.+)$/.exec(rest);
-  return m ? { week: m[1], merchantId: m[2] } : null;
-}
+export { MERCHANT_WEEK_STREAM_PREFIX, merchantWeekStream, parseMerchantWeekStream } from '../streams';
 
 /** The week's shipping statistics at its close (all pickups due in the week are known by then). */
 export interface SettledWeekStats {

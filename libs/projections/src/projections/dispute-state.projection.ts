@@ -13,10 +13,10 @@
  * Deterministic: rows depend only on event data and `recordedAt` (updated_at), never on the clock.
  * Idempotent: an event at or below the stored revision is skipped, and the upsert is guarded by revision.
  */
-import { dispute, isFinal, lateShipmentExcuse, pendingDeadlines, type DisputeState } from '@app/domain';
+import { dispute, DISPUTE_STREAM_PREFIX, isFinal, lateShipmentExcuse, pendingDeadlines, type DisputeState } from '@app/domain';
 import type { RecordedEvent, SqlExecutor } from '@app/event-store';
 import type { Projection } from '../projection';
-import { DISPUTE_STREAM_PREFIX, foldBatch, IN_IDS, isoOrNull, upsertRows } from './support';
+import { foldBatch, IN_IDS, isoOrNull, upsertRows } from './support';
 
 export const DISPUTE_STATE_PROJECTION = 'dispute_state';
 

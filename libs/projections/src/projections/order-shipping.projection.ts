@@ -13,10 +13,10 @@
  * counts (facts are never dated in the future, so this equals the assessment as of any query time after the
  * facts were recorded).
  */
-import { assessShipping, order as orderDomain, orderSnapshot, type OrderState } from '@app/domain';
+import { assessShipping, order as orderDomain, orderSnapshot, ORDER_STREAM_PREFIX, type OrderState } from '@app/domain';
 import type { RecordedEvent, SqlExecutor } from '@app/event-store';
 import type { Projection } from '../projection';
-import { foldBatch, IN_IDS, isoOrNull, ORDER_STREAM_PREFIX, upsertRows } from './support';
+import { foldBatch, IN_IDS, isoOrNull, upsertRows } from './support';
 
 export const ORDER_SHIPPING_PROJECTION = 'order_shipping';
 

@@ -1,8 +1,5 @@
 import type { RecordedEvent, SqlExecutor } from '@app/event-store';
 
-export const DISPUTE_STREAM_PREFIX = 'dispute-';
-export const ORDER_STREAM_PREFIX = 'order-';
-
 /**
  * A stream's events reached a projection out of sequence (a revision was skipped). Projections apply every
  * event of their streams in global order, so this means the log or the read model is damaged; the batch is

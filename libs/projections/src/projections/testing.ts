@@ -7,8 +7,10 @@
 import {
   DEFAULT_SETTINGS,
   dispute,
+  DISPUTE_STREAM_PREFIX,
   isFinal,
   order as orderDomain,
+  ORDER_STREAM_PREFIX,
   orderSnapshot,
   type ChooseOption,
   type DeadlineKind,
@@ -23,7 +25,6 @@ import {
   type Violation,
 } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import { DISPUTE_STREAM_PREFIX, ORDER_STREAM_PREFIX } from './support';
 
 export type Actor = { sub: string; role: 'platform' | 'merchant' | 'consumer' | 'adjudicator' | 'auditor' };
 const PLATFORM: Actor = { sub: 'platform-1', role: 'platform' };
