@@ -8,6 +8,7 @@ import { ago, DAY, DOCUMENT_EVIDENCE, EVIDENCE, Fixtures, fromNow, HOUR, iso, MI
 import { sleep, STORES, useServers } from './support/server';
 import { as } from './support/tokens';
 import { createDisputeClient } from '@app/client';
+import { PgDatabase, SqlEventStore } from '@app/event-store';
 
 jest.setTimeout(30_000);
 
@@ -567,6 +568,43 @@ describe.each(STORES)('disputes (%s store)', (store) => {
       const audit = await api.get(`/disputes/${id}/timeline`, as.auditor());
       expectStatus(audit, 200);
       expect(audit.body.items.map((e: any) => e.type)).toEqual(items.map((e) => e.type));
+    });
+
+    it('?states=changed carries stateAfter only where the view changed; carried forward it gives the full timeline', async () => {
+      const { id } = await contestedAndJudged();
+      if (store === 'postgres') {
+        // Events that leave the case view as it was (notes the dispute's evolve ignores), appended directly.
+        const db = new PgDatabase({ url: servers.get(store).databaseUrl(), max: 1 });
+        const es = new SqlEventStore(db);
+        try {
+          await es.appendToStream(`dispute-${id}`, [1, 2, 3].map((n) => ({ type: 'AdjudicatorNoteAdded', data: { disputeId: id, note: `note ${n}` }, metadata: { actor: { sub: 'adj-1', role: 'adjudicator' } } })));
+        } finally {
+          await es.close();
+          await db.close();
+        }
+      }
+      const full = await api.get(`/disputes/${id}/timeline`, as.adjudicator());
+      const lean = await api.get(`/disputes/${id}/timeline?states=changed`, as.adjudicator());
+      expectStatus(full, 200);
+      expectStatus(lean, 200);
+      const a: any[] = full.body.items;
+      const b: any[] = lean.body.items;
+      expect(b.map((e) => e.eventId)).toEqual(a.map((e) => e.eventId));
+      expect(b[0].stateAfter).toEqual(a[0].stateAfter);
+      let carried: unknown;
+      for (let i = 0; i < a.length; i++) {
+        const { stateAfter, ...rest } = b[i];
+        const { stateAfter: fullState, ...fullRest } = a[i];
+        expect(rest).toEqual(fullRest);
+        // Present exactly where the view differs from the event before's.
+        expect(stateAfter !== undefined).toBe(i === 0 || JSON.stringify(fullState) !== JSON.stringify(a[i - 1].stateAfter));
+        carried = stateAfter ?? carried;
+        expect(carried).toEqual(fullState);
+      }
+      // Every recorded step of this case changes the view; the notes do not.
+      expect(b.filter((e) => e.stateAfter).map((e) => e.type)).toEqual(['DisputeOpened', 'OptionChosen', 'DisputeSettled', 'SettlementContested', 'ReviewRequested', 'DisputeJudged']);
+      expect(b.length).toBe(store === 'postgres' ? 9 : 6);
+      expectProblem(await api.get(`/disputes/${id}/timeline?states=some`, as.adjudicator()), 400);
     });
 
     it('replay under v1 vs v2 returns {recorded, replayed, differs} and records nothing', async () => {

@@ -465,7 +465,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every event of the case in order, with the actor and the case state after it
+         * Every event of the case in order, with the actor and the case state after it (with ?states=changed: only where it changed)
          * @description Roles: adjudicator, auditor.
          */
         get: operations["Disputes_timeline"];
@@ -1398,7 +1398,8 @@ export interface components {
                 /** Format: date-time */
                 recordedAt: string;
                 revision: number;
-                stateAfter: {
+                /** @description The case view after this event: on every event by default; with ?states=changed only where it changed */
+                stateAfter?: {
                     /** Format: date-time */
                     agreedShipBy?: string;
                     choice?: {
@@ -4337,7 +4338,10 @@ export interface operations {
     };
     Disputes_timeline: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `all` (default): `stateAfter` on every event. `changed`: `stateAfter` only on the events after which the case view differs from the one before (always on the first); an event without it left the state as the event before it did */
+                states?: "all" | "changed";
+            };
             header?: never;
             path: {
                 /** @description Dispute id */

@@ -7,7 +7,7 @@ import { setPosition } from '../app/position-header';
 import { type Actor, CurrentActor, Roles } from '../auth/auth';
 import { ChoiceDto, ConsumerResponseDto, ContestDto, JudgementDto, OpenDisputeDto, ReplayDto } from '../dto/disputes.dto';
 import { DisputeIdParam } from '../dto/params';
-import { AtQuery } from '../dto/queries';
+import { AtQuery, TimelineQuery } from '../dto/queries';
 import { DisputesService } from './disputes.service';
 import { CommandBus } from '@nestjs/cqrs';
 import type { DisputeState } from '@app/domain';
@@ -107,10 +107,10 @@ export class DisputesController {
 
   @Get(':id/timeline')
   @Roles('adjudicator', 'auditor')
-  @ApiOperation({ summary: 'Every event of the case in order, with the actor and the case state after it' })
+  @ApiOperation({ summary: 'Every event of the case in order, with the actor and the case state after it (with ?states=changed: only where it changed)' })
   @Answers(200, 'DisputeTimeline', 'The case history')
-  timeline(@Param() p: DisputeIdParam, @CurrentActor() actor: Actor) {
-    return this.disputes.timeline(p.id, actor);
+  timeline(@Param() p: DisputeIdParam, @Query() q: TimelineQuery, @CurrentActor() actor: Actor) {
+    return this.disputes.timeline(p.id, actor, q.states ?? 'all');
   }
 
   @Post(':id/replay')

@@ -26,6 +26,17 @@ export class QueueQuery extends PageQuery {
   @IdField('merchantId', { optional: true, description: 'Only this merchant’s cases' }) merchantId?: string;
 }
 
+/** `GET /disputes/{id}/timeline?states=`: a state after every event (default), or only where it changed. */
+export const TIMELINE_STATES = ['all', 'changed'] as const;
+export class TimelineQuery {
+  @EnumField(TIMELINE_STATES, {
+    optional: true,
+    description:
+      '`all` (default): `stateAfter` on every event. `changed`: `stateAfter` only on the events after which the case view differs from the one before (always on the first); an event without it left the state as the event before it did',
+  })
+  states?: (typeof TIMELINE_STATES)[number];
+}
+
 /** ISO week of the years 2000–2099, e.g. 2026-W47. */
 export const WEEK_RE = /^20\d{2}-W(0[1-9]|[1-4]\d|5[0-3])$/;
 export const WEEK_MESSAGE = 'week must be an ISO week of 2000–2099 such as 2026-W47';

@@ -202,8 +202,18 @@ export const RESPONSE_SCHEMAS = {
     stream: str(),
     items: arr(
       obj(
-        { revision: int(), position: str(), eventId: str(), type: str(), recordedAt: time(), actor, metadata: anyObject(), data: anyObject(), stateAfter: disputeView },
-        ['revision', 'position', 'eventId', 'type', 'recordedAt', 'data', 'stateAfter'],
+        {
+          revision: int(),
+          position: str(),
+          eventId: str(),
+          type: str(),
+          recordedAt: time(),
+          actor,
+          metadata: anyObject(),
+          data: anyObject(),
+          stateAfter: { ...disputeView, description: 'The case view after this event: on every event by default; with ?states=changed only where it changed' },
+        },
+        ['revision', 'position', 'eventId', 'type', 'recordedAt', 'data'],
       ),
     ),
   }),
