@@ -14,8 +14,8 @@ const check = process.argv.includes('--check');
 
 async function openApiDocument() {
   require('reflect-metadata');
-  const { loadConfig } = require(path.join(root, 'dist/apps/api/src/config/config'));
-  const { createApp } = require(path.join(root, 'dist/apps/api/src/bootstrap'));
+  const { loadConfig } = require(path.join(root, 'dist/libs/config/src'));
+  const { createApp } = require(path.join(root, 'dist/apps/api/src'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-generate-'));
   const config = loadConfig({ EVENT_STORE: 'embedded', DATA_DIR: dataDir, RUN_BACKGROUND: 'false', LOG_LEVEL: 'silent', NODE_ENV: 'development' });
   const { app } = await createApp(config);

@@ -14,9 +14,9 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-'));
 async function main() {
   Object.assign(process.env, { EVENT_STORE: 'embedded', DATA_DIR: dataDir, RUN_BACKGROUND: 'false', LOG_LEVEL: 'error', PORT: '0' });
   require('reflect-metadata');
-  const { loadConfig } = require(path.join(root, 'dist/apps/api/src/config/config'));
-  const { createApp } = require(path.join(root, 'dist/apps/api/src/bootstrap'));
-  const { buildOpenApiDocument } = require(path.join(root, 'dist/apps/api/src/openapi/openapi'));
+  const { loadConfig } = require(path.join(root, 'dist/libs/config/src'));
+  const { createApp } = require(path.join(root, 'dist/apps/api/src'));
+  const { buildOpenApiDocument } = require(path.join(root, 'dist/apps/api/src'));
   const { app } = await createApp(loadConfig());
   try {
     const doc = buildOpenApiDocument(app);

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Pool } from 'pg';
 import { comparePositions, PgDatabase, SqlEventStore, START } from '@app/event-store';
-import { mintToken } from '../../apps/api/src/auth/auth';
+import { mintToken } from '@app/config';
 import { newestProfile, profileMarkdown, summarizeProfile } from '../lib/cpuprofile';
 import { backendsCpu, cpuDelta, procCpuMs } from '../lib/cpu';
 import { runLoad, targetsFile } from '../lib/load';

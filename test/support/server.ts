@@ -194,7 +194,7 @@ export class TestServer {
       // cluster flushing every migration commit (the production default, EMBEDDED_FSYNC=true) can take over a
       // minute to start. The suites test behaviour, not durability: they run without fsync unless a suite sets
       // it. The default (fsync on) is tested by libs/event-store/src/sql/pglite-durability.spec.ts and
-      // apps/api/src/config/config.spec.ts.
+      // libs/config/src/config.spec.ts.
       EMBEDDED_FSYNC: 'false',
       EVENT_STORE: this.store,
       ...(this.dataDir ? { DATA_DIR: this.dataDir } : {}),

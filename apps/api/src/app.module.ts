@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import type { AppConfig } from './config/config';
+import type { AppConfig } from '@app/config';
 import { AuthGuard } from './auth/auth';
 import { IdempotencyInterceptor } from './http/idempotency';
 import { MetricsController } from './infra/metrics';

@@ -5,7 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { buildOpenApiDocument } from './openapi/openapi';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AppConfig } from './config/config';
+import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger } from './infra/logger';
 import { ProblemFilter, validationProblem } from './http/problem';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig } from '@app/config';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {

@@ -9,8 +9,7 @@
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../api/src/config/config';
-import { mintToken, ROLES, type Role } from '../../api/src/auth/auth';
+import { loadConfig, mintToken, ROLES, type Role } from '@app/config';
 
 const USAGE = `usage: npm run cli -- <token|rebuild|verify|projections> [options]
   token   --role platform|merchant|consumer|adjudicator|auditor [--sub ID] [--merchant-id ID] [--consumer-id ID] [--expires 12h]

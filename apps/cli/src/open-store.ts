@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { createEventStore, type EventStoreHandles } from '@app/event-store';
-import { loadConfig, type AppConfig } from '../../api/src/config/config';
+import { loadConfig, type AppConfig } from '@app/config';
 
 /** Opens the configured event store and database (same settings as the service). */
 export async function openStore(): Promise<{ config: AppConfig; handles: EventStoreHandles }> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { disputeDecider, disputeStream, type DisputeState } from '@app/domain';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AggregateRepository, type Handled } from '../app/aggregate-repository';
 import type { CommandContext } from '../app/command-context';
 import { assertVisible, notFound } from '../app/tenancy';

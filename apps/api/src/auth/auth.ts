@@ -2,12 +2,12 @@ import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, applyDe
 import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { APP_CONFIG, ROLES, type AppConfig, type Role } from '@app/config';
 import { ProblemException } from '../http/problem';
 
-export const ROLES = ['platform', 'merchant', 'consumer', 'adjudicator', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+// The roles (and token minting) live in @app/config, shared with the CLI and the benchmarks.
+export { ROLES, type Role };
 
 /** Who acts: taken from a verified JWT. Every recorded event names it in its metadata. */
 export interface Actor {
@@ -104,15 +104,6 @@ export class TokenVerifier {
     }
     return actor;
   }
-}
-
-/** Mints a development token (used by the CLI and the tests). */
-export async function mintToken(secret: string, claims: { sub: string; role: Role; merchantId?: string; consumerId?: string }, expiresIn = '12h'): Promise<string> {
-  return new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(secret));
 }
 
 /** Global guard: authenticate every non-public route, then check its @Roles (deny by default). */

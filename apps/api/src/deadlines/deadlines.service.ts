@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { dueDeadlines } from '@app/projections';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { systemContext } from '../app/command-context';
 import { DisputesService } from '../disputes/disputes.service';
 import { ProjectionsService } from '../read-models/projections.service';

@@ -33,7 +33,7 @@ import { AggregateRepository, type Handled } from '../app/aggregate-repository';
 import type { CommandContext } from '../app/command-context';
 import { canSee, notFound } from '../app/tenancy';
 import type { Actor } from '../auth/auth';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { toUtcIso } from '../dto/validators';
 import { ProblemException } from '../http/problem';
 import { SQL_DB } from '../infra/tokens';

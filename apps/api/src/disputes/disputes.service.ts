@@ -23,7 +23,7 @@ import {
   orderStream,
 } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AggregateRepository, type Handled, toDomainEvent } from '../app/aggregate-repository';
 import type { CommandContext } from '../app/command-context';
 import { assertVisible, notFound } from '../app/tenancy';

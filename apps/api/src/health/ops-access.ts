@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { authProblem, bearerToken, TokenVerifier, type Role } from '../auth/auth';
 
 /** Roles whose JWT opens the operational details (readiness details, /metrics). */

@@ -7,7 +7,7 @@ import canonicalize from 'canonicalize';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { SqlDatabase } from '@app/event-store';
 import { SQL_DB } from '../infra/tokens';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ProblemException, ReplayedResponse, toProblemException } from './problem';
 import type { Actor } from '../auth/auth';
 

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { TokenVerifier } from '../auth/auth';
 import { OpsAccess } from '../health/ops-access';
 import { Metrics } from './metrics';

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import * as path from 'node:path';
 import { applySchema, createEventStore, EVENT_STORE, type EventStore, type SqlDatabase } from '@app/event-store';
-import type { AppConfig } from '../config/config';
+import type { AppConfig } from '@app/config';
 import { IDEMPOTENCY_MIGRATIONS } from '../http/idempotency';
 import { SQL_DB } from './tokens';
 import { Metrics } from './metrics';

@@ -22,7 +22,7 @@ import {
   weekShippingStats,
 } from '@app/projections';
 import { applySchema, type RecordedEvent, type SqlDatabase } from '@app/event-store';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SQL_DB } from '../infra/tokens';
 import { AggregateRepository, toDomainEvent } from '../app/aggregate-repository';
 import { systemContext } from '../app/command-context';

@@ -3,7 +3,7 @@ import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
 import type { SqlDatabase } from '@app/event-store';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { bearerToken, TokenVerifier } from '../auth/auth';
 import { OpsAccess } from '../health/ops-access';
 import { ProblemException } from '../http/problem';

@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationSh
 import { createProjections, listFailures, ProjectionRunner, type Projection, type ProjectionFailure, type ServiceProjections } from '@app/projections';
 import { EVENT_STORE, withSchemaLock, type EventStore, type Position, type SqlDatabase } from '@app/event-store';
 import { MerkleLog, loadSigningKey, type CheckpointSigner } from '@app/audit';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SQL_DB } from '../infra/tokens';
 import { Metrics } from '../infra/metrics';
 import { ProjectionStatusSource } from '../health/projection-status';

@@ -12,7 +12,7 @@ import {
 } from '@app/domain';
 import { EVENT_STORE, START, type EventStore, type SqlDatabase } from '@app/event-store';
 import { periodWeekStats, settledWeeksIn } from '@app/projections';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SQL_DB } from '../infra/tokens';
 import { ProblemException } from '../http/problem';
 import type { Actor } from '../auth/auth';

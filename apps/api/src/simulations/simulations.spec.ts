@@ -12,7 +12,7 @@ import { createProjections, periodWeekStats } from '@app/projections';
 import { Scenario } from '@app/projections/projections/testing';
 import { Logger } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
-import { loadConfig } from '../config/config';
+import { loadConfig } from '@app/config';
 import { SimulationsService } from './simulations.service';
 
 Logger.overrideLogger(false);

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { EVENT_STORE, runMigrations, type EventStore, type SqlDatabase } from '@app/event-store';
 import { ProjectionRunner } from '@app/projections';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { Metrics } from '../infra/metrics';
 import { SQL_DB } from '../infra/tokens';
 import { webhookOutboxProjection } from './webhook-outbox';

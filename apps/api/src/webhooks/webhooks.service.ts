@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Actor } from '../auth/auth';
 import { notFound } from '../app/tenancy';
 import { ProblemException } from '../http/problem';
