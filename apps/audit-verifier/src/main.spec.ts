@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RecordedEvent } from '@app/event-store/event-store.port';
+import type { RecordedEvent } from '@app/event-store';
 import { Ed25519CheckpointSigner, MerkleLog, MerkleLogError, type Checkpoint } from '@app/audit';
 import { createTestDb, type TestDb } from '@app/audit/test-support/pglite';
 import { flipByte, interleave, makeStream } from '@app/audit/test-support/make-events';

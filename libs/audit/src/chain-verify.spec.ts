@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RecordedEvent } from '@app/event-store/event-store.port';
+import type { RecordedEvent } from '@app/event-store';
 import { AllStreamsVerifier, verifyStreamChain } from './chain-verify';
 import { computeEventHash } from './event-hash';
 import { flipByte, interleave, makeStream } from './test-support/make-events';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@app/event-store/event-store.port';
+import type { RecordedEvent } from '@app/event-store';
 import { verifyStreamChain } from './chain-verify';
 import { Ed25519CheckpointSigner, verifyCheckpoint, type Checkpoint } from './checkpoint';
 import { eventLeafHash } from './event-leaf';

@@ -14,8 +14,7 @@
  * Concurrency: appendEvents takes a transaction-level advisory lock, so call it inside a transaction
  * (SqlDatabase.transaction); appenders are serialized and leaf indexes stay dense.
  */
-import type { RecordedEvent } from '@app/event-store/event-store.port';
-import type { SqlExecutor } from '@app/event-store/sql/sql-database';
+import type { RecordedEvent, SqlExecutor } from '@app/event-store';
 import type { StreamHead } from './chain-verify';
 import { CHECKPOINT_ORIGIN, signCheckpoint, verifyCheckpoint, type Checkpoint, type CheckpointSigner } from './checkpoint';
 import type { KeyObject } from 'node:crypto';

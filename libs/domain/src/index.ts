@@ -10,6 +10,7 @@ export * from './shipping';
 export * from './rules';
 export * from './rules-registry';
 export * from './settings';
+export { toMs } from './time';
 
 // Stream names and prefixes (the one definition).
 export * from './streams';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@app/event-store/event-store.port';
+import type { RecordedEvent } from '@app/event-store';
 import { computeEventHash } from '../event-hash';
 
 /** Builds a correctly hashed, chained stream (test helper; positions are "1/<seq>"). */

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { QueryResult, SqlExecutor } from '@app/event-store/sql/sql-database';
+import type { QueryResult, SqlExecutor } from '@app/event-store';
 
 /**
  * An in-memory PGlite as a SqlExecutor for tests.

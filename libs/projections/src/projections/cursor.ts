@@ -7,8 +7,7 @@
  * (no OFFSET): each row that exists throughout a walk is returned exactly once. Clients must treat the
  * string as opaque; `q` binds a cursor to the list it came from.
  */
-import { DomainError, invalidInput } from '@app/domain/errors';
-import { toMs } from '@app/domain/time';
+import { DomainError, invalidInput, toMs } from '@app/domain';
 
 export type SortOrder = 'asc' | 'desc';
 
