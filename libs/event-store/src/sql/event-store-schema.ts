@@ -177,9 +177,80 @@ ${notify ? `  PERFORM pg_notify('${EVENTS_NOTIFY_CHANNEL}', p_stream);\n` : ''}E
 $fn$;
 `;
 
+/**
+ * es_append_batch(p_appends): group commit. Several appends (each to a different stream, each without
+ * caller-supplied event ids) in ONE statement, so in one transaction with one WAL flush, each keeping its own
+ * expected-revision check and its own answer: a conflicting append writes nothing and is answered with its
+ * code, the others are written. Set-based (a fixed number of statements whatever the batch size):
+ *  1. create the missing stream rows of 'any' / 'no_stream' appends (sorted by stream id);
+ *  2. lock every stream row of the batch in stream-id order (FOR UPDATE; the fixed order means two batches
+ *     never wait for each other in a cycle), and check per append, exactly as es_append does: expected
+ *     revision (ES001), the head the client chained onto (ES003), a newer transaction appended to the stream
+ *     (ES004, checked against this transaction's xid, taken before any lock);
+ *  3. insert the events of the appends that passed (in batch order) and advance their stream heads.
+ * Input: [{i, s: stream, k: kind, x: expected revision, ar: assumed revision, ah: assumed hash,
+ * t: recorded at, e: [{id, type, data, metadata, hash, prevHash}]}]. Output: per failed append one row
+ * (r_index, r_code, head revision, head hash); per written event one row (r_index, NULL, revision, tx, gp).
+ */
+const APPEND_BATCH_FUNCTION = `
+CREATE OR REPLACE FUNCTION es_append_batch(p_appends jsonb)
+RETURNS TABLE (r_index int, r_code text, r_revision bigint, r_hash text, r_tx text, r_gp text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_xid xid8 := pg_current_xact_id();
+BEGIN
+  INSERT INTO es_streams (stream_id)
+    SELECT a.s FROM jsonb_to_recordset(p_appends) AS a(s text, k text)
+     WHERE a.k IN ('any', 'no_stream') ORDER BY a.s
+    ON CONFLICT (stream_id) DO NOTHING;
+
+  RETURN QUERY
+    WITH a AS MATERIALIZED (
+      SELECT * FROM jsonb_to_recordset(p_appends) AS a(i int, s text, k text, x bigint, ar bigint, ah text, t timestamptz, e jsonb)
+    ), h AS MATERIALIZED (
+      SELECT st.stream_id, st.revision, st.last_hash, st.last_transaction_id
+        FROM es_streams st
+       WHERE st.stream_id = ANY (ARRAY(SELECT a.s FROM a))
+       ORDER BY st.stream_id
+         FOR UPDATE
+    ), c AS MATERIALIZED (
+      SELECT a.i, a.s, a.t, a.e, COALESCE(h.revision, -1) AS rev, h.last_hash AS hh,
+             CASE
+               WHEN (a.k = 'no_stream' AND COALESCE(h.revision, -1) <> -1)
+                 OR (a.k = 'stream_exists' AND COALESCE(h.revision, -1) = -1)
+                 OR (a.k = 'exact' AND h.revision IS DISTINCT FROM a.x) THEN 'ES001'
+               WHEN COALESCE(h.revision, -1) IS DISTINCT FROM a.ar OR h.last_hash IS DISTINCT FROM a.ah THEN 'ES003'
+               WHEN h.last_transaction_id IS NOT NULL AND h.last_transaction_id > v_xid THEN 'ES004'
+             END AS code
+        FROM a LEFT JOIN h ON h.stream_id = a.s
+    ), ins AS (
+      INSERT INTO es_events (stream_id, stream_revision, event_id, event_type, data, metadata, recorded_at, hash, prev_hash)
+      SELECT c.s, c.rev + n.ord, n.id, n.type, n.data, COALESCE(n.metadata, '{}'::jsonb), c.t, n.hash, n.prev
+        FROM c CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(c.e) AS (id uuid, type text, data jsonb, metadata jsonb, hash text, "prevHash" text))
+             WITH ORDINALITY AS n(id, type, data, metadata, hash, prev, ord)
+       WHERE c.code IS NULL
+       ORDER BY c.i, n.ord
+      RETURNING es_events.stream_id, es_events.stream_revision, es_events.transaction_id, es_events.global_position
+    ), upd AS (
+      UPDATE es_streams st
+         SET revision = c.rev + jsonb_array_length(c.e),
+             last_hash = c.e -> (jsonb_array_length(c.e) - 1) ->> 'hash',
+             last_transaction_id = v_xid
+        FROM c
+       WHERE c.code IS NULL AND st.stream_id = c.s
+    )
+    SELECT c.i, c.code, c.rev, c.hh, NULL::text, NULL::text FROM c WHERE c.code IS NOT NULL
+    UNION ALL
+    SELECT c.i, NULL::text, ins.stream_revision, NULL::text, ins.transaction_id::text, ins.global_position::text
+      FROM ins JOIN c ON c.s = ins.stream_id;
+END
+$fn$;
+`;
+
 export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
   { id: '0001-es-events-es-streams', sql: SCHEMA_V1 },
   // 0002 (as first shipped) notified inside the transaction; 0003 replaces it (see above).
   { id: '0002-es-append', sql: appendFunction(true) },
   { id: '0003-es-append-without-notify', sql: appendFunction(false) },
+  { id: '0004-es-append-batch', sql: APPEND_BATCH_FUNCTION },
 ];

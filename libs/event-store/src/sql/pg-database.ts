@@ -1,5 +1,5 @@
 import { Client, Pool, types as pgTypes, type ClientConfig, type CustomTypesConfig, type PoolConfig, type QueryResult as PgQueryResult } from 'pg';
-import type { QueryResult, SessionLock, SqlDatabase, SqlExecutor } from './sql-database';
+import type { QueryOptions, QueryResult, SessionLock, SqlDatabase, SqlExecutor } from './sql-database';
 import { TEXT_PARSERS } from './type-parsers';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -47,6 +47,7 @@ const ISOLATION_SQL = {
 /**
  * SqlDatabase over a `pg` Pool (PostgreSQL server).
  *  - `query` without parameters may contain several statements (simple protocol); the last result is returned.
+ *    With `options.name` it is a named prepared statement (parsed and planned once per pooled connection).
  *  - `transaction` pins one pooled connection for BEGIN … COMMIT.
  *  - `tryAcquireLock` keeps `pg_try_advisory_lock(hashtext(key))` on a dedicated connection until release().
  *  - `listen` shares one dedicated LISTEN connection per database, reconnecting with back-off when it drops
@@ -94,7 +95,8 @@ export class PgDatabase implements SqlDatabase {
 
   private readonly report: (err: Error, where: 'pool' | 'client' | 'lock' | 'listen') => void;
 
-  async query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+  async query<T = Record<string, any>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<T>> {
+    if (options?.name) return toResult<T>(await this.pool.query({ name: options.name, text: sql, values: (params ?? []) as unknown[] }));
     return toResult<T>(await this.pool.query(sql, params as unknown[]));
   }
 
@@ -105,8 +107,9 @@ export class PgDatabase implements SqlDatabase {
     const client = await this.pool.connect();
     let finished = false;
     const tx: SqlExecutor = {
-      query: async <R = Record<string, any>>(sql: string, params?: unknown[]) => {
+      query: async <R = Record<string, any>>(sql: string, params?: unknown[], options?: QueryOptions) => {
         if (finished) throw new Error('This transaction has already finished; use the executor only inside its callback');
+        if (options?.name) return toResult<R>(await client.query({ name: options.name, text: sql, values: (params ?? []) as unknown[] }));
         return toResult<R>(await client.query(sql, params as unknown[]));
       },
     };

@@ -9,8 +9,17 @@ export interface QueryResult<T> {
   rowCount: number;
 }
 
+/**
+ * `name`: a fixed, hot statement may be prepared once per connection under this name (pg: a named prepared
+ * statement, so the server parses and plans it once per connection, not per call). The same name must always
+ * go with the same SQL text. Ignored where it does not apply (PGlite, wrappers).
+ */
+export interface QueryOptions {
+  name?: string;
+}
+
 export interface SqlExecutor {
-  query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  query<T = Record<string, any>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<QueryResult<T>>;
 }
 
 /** A session-level lock (see SqlDatabase.tryAcquireLock). */

@@ -108,6 +108,47 @@ describe('SqlEventStore on PostgreSQL', () => {
     for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
   });
 
+  it('group commit: concurrent appends share transactions, each keeps its own expected-revision check and answer', async () => {
+    const counting = new CountingDatabase(db);
+    const s = new SqlEventStore(counting, { groupCommitConcurrency: 1 });
+    const streams = Array.from({ length: 16 }, (_, i) => `gc-${i}-${randomUUID()}`);
+    for (const st of streams) await s.appendToStream(st, [{ type: 'Opened', data: {} }], { expectedRevision: 'no_stream' });
+    counting.statements = 0;
+    // 16 concurrent appends: 14 right, one with a stale expected revision, one 'no_stream' on an existing stream.
+    const results = await Promise.allSettled(
+      streams.map((st, i) =>
+        s.appendToStream(st, [{ type: 'Next', data: { i } }, { type: 'Then', data: { i } }], { expectedRevision: i === 3 ? 5 : i === 7 ? 'no_stream' : 0 }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(14);
+    for (const i of [3, 7]) {
+      const r = results[i] as PromiseRejectedResult;
+      expect(r.status).toBe('rejected');
+      expect((r.reason as Error).name).toBe('ConcurrencyError');
+      expect((r.reason as { actual: number | null }).actual).toBe(0);
+    }
+    // One batch for the first, one for the 15 that queued behind it (at most one in flight).
+    expect(counting.statements).toBeLessThanOrEqual(3);
+    const positions = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.events.map((e) => e.position) : []));
+    const txs = new Set(positions.map((p) => p.split('/')[0]));
+    expect(txs.size).toBeLessThan(14);
+    // Every acknowledged event is stored with the position it was acknowledged with, chained onto its stream.
+    for (const [i, st] of streams.entries()) {
+      const events = await store.readStream(st);
+      expect(events.map((e) => e.type)).toEqual(i === 3 || i === 7 ? ['Opened'] : ['Opened', 'Next', 'Then']);
+      for (let k = 1; k < events.length; k++) expect(events[k].prevHash).toBe(events[k - 1].hash);
+      const r = results[i];
+      if (r.status === 'fulfilled') expect(r.value.events.map((e) => e.position)).toEqual(events.slice(1).map((e) => e.position));
+    }
+    // Two appends to one stream in the same burst never share a batch: the second waits and chains onto the first.
+    const [a, b] = await Promise.all([
+      s.appendToStream(streams[0], [{ type: 'X', data: {} }], { expectedRevision: 2 }),
+      s.appendToStream(streams[0], [{ type: 'Y', data: {} }], { expectedRevision: 'any' }),
+    ]);
+    expect([a.nextExpectedRevision, b.nextExpectedRevision]).toEqual([3, 4]);
+    expect(b.events[0].prevHash).toBe(a.events[0].hash);
+  });
+
   it('wakes a subscriber in another process at once through one coalesced NOTIFY per burst of appends', async () => {
     const otherDb = new PgDatabase({ url: tdb.url, max: 2 });
     const other = new SqlEventStore(otherDb);

@@ -38,7 +38,54 @@ export interface SqlEventStoreOptions {
    * PostgreSQL only). Without it they notice new events on their next poll.
    */
   notifyOtherProcesses?: boolean;
+  /**
+   * Group commit (default true): appends without caller-supplied event ids that arrive while earlier ones are
+   * being written wait and are then written together, in one statement and one transaction (one commit, one
+   * WAL flush), each with its own expected-revision check and its own answer (es_append_batch). An append is
+   * answered only after its transaction committed. A lone append goes out at once.
+   */
+  groupCommit?: boolean;
+  /** Batches in flight at once (default 2 on PostgreSQL, 1 on PGlite, which has one connection). */
+  groupCommitConcurrency?: number;
+  /** Most appends in one batch (default 64). */
+  groupCommitMaxBatch?: number;
 }
+
+/** One append waiting for its batch. */
+interface PendingAppend {
+  stream: string;
+  kind: 'any' | 'no_stream' | 'stream_exists' | 'exact';
+  expected: number | null;
+  head: StreamHead;
+  recordedAt: string;
+  chained: ReadonlyArray<Omit<RecordedEvent, 'position'>>;
+  /** Write it in a batch of its own (set after its batch failed as a whole with a server error). */
+  alone: boolean;
+  resolve(rows: AppendRow[]): void;
+  reject(err: unknown): void;
+}
+
+interface BatchRow {
+  r_index: number;
+  r_code: string | null;
+  r_revision: number | string;
+  r_hash: string | null;
+  r_tx: string | null;
+  r_gp: string | null;
+}
+
+/** The error a single append of a batch is answered with: the fields es_append's exceptions carry. */
+class BatchAppendError extends Error {
+  constructor(
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(`append refused (${code})`);
+  }
+}
+
+const APPEND_BATCH_SQL = `SELECT r_index, r_code, r_revision, r_hash, r_tx, r_gp FROM es_append_batch($1::text::jsonb)`;
+const READ_HEAD_SQL = `SELECT revision, last_hash FROM es_streams WHERE stream_id = $1`;
 
 const EVENT_COLUMNS = `stream_id, stream_revision, transaction_id::text AS tx, global_position::text AS gp, event_id::text AS event_id,
   event_type, data, metadata, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, hash, prev_hash`;
@@ -106,6 +153,12 @@ function rowToEvent(r: EventRow): RecordedEvent {
   };
 }
 
+const APPEND_SQL = `SELECT * FROM es_append($1::text, $2::text, $3::bigint, $4::bigint, $5::text, $6::boolean, $7::timestamptz, $8::text::jsonb)`;
+const READ_FORWARD_SQL = `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_revision >= $2::bigint
+  ORDER BY stream_revision LIMIT $3::bigint`;
+const READ_BACKWARD_SQL = `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_revision <= $2::bigint
+  ORDER BY stream_revision DESC LIMIT $3::bigint`;
+
 /**
  * The one statement that appends (see event-store-schema.ts): exported so that tests (and tools) can run
  * the very same SQL path on their own connection, e.g. inside a transaction they hold open.
@@ -120,7 +173,7 @@ export function buildAppendStatement(
   const kind = typeof expected === 'number' ? 'exact' : expected;
   const payload = chained.map((e) => ({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata, hash: e.hash, prevHash: e.prevHash }));
   return {
-    sql: `SELECT * FROM es_append($1::text, $2::text, $3::bigint, $4::bigint, $5::text, $6::boolean, $7::timestamptz, $8::text::jsonb)`,
+    sql: APPEND_SQL,
     params: [
       stream,
       kind,
@@ -152,7 +205,9 @@ function headFromDetail(err: PgLikeError): StreamHead & { eventId?: string } {
 /**
  * EventStore over a SqlDatabase: the same SQL on PostgreSQL ('postgres') and PGlite ('embedded').
  *
- * Appends: one statement, `es_append(...)` (see event-store-schema.ts), i.e. one awaited round trip and one
+ * Appends: one statement, `es_append(...)` or — group commit, for appends without caller-supplied event ids —
+ * `es_append_batch(...)` shared with the appends that queued while earlier batches were in flight (see
+ * event-store-schema.ts and SqlEventStoreOptions.groupCommit), i.e. one awaited round trip and one
  * transaction, when the stream head (revision + last hash) is known: it is cached from earlier appends and
  * reads of this process, and is always 'empty' for expectedRevision 'no_stream'. Otherwise one extra
  * lookup first. A stale cache costs one retry (the function reports the actual head). Event hashes
@@ -182,6 +237,11 @@ export class SqlEventStore implements EventStore {
   private closed = false;
   private notifying: Promise<void> | null = null;
   private notifyAgain = false;
+  private readonly groupCommit: boolean;
+  private readonly batchConcurrency: number;
+  private readonly maxBatch: number;
+  private queue: PendingAppend[] = [];
+  private batchesInFlight = 0;
 
   constructor(
     readonly db: SqlDatabase,
@@ -189,6 +249,9 @@ export class SqlEventStore implements EventStore {
   ) {
     this.kind = options.kind ?? (db.kind === 'pglite' ? 'embedded' : 'postgres');
     this.headCacheSize = options.streamHeadCacheSize ?? 10_000;
+    this.groupCommit = options.groupCommit ?? true;
+    this.batchConcurrency = Math.max(1, options.groupCommitConcurrency ?? (db.kind === 'pglite' ? 1 : 2));
+    this.maxBatch = Math.max(1, options.groupCommitMaxBatch ?? 64);
   }
 
   /** Creates/upgrades the schema (idempotent, safe with several processes starting at once). */
@@ -205,6 +268,8 @@ export class SqlEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Appends already queued for group commit are written (and answered) before the database may close.
+    while (this.queue.length > 0 || this.batchesInFlight > 0) await new Promise<void>((r) => setTimeout(r, 1));
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     const unlisten = await this.unlisten?.catch(() => null);
     this.unlisten = null;
@@ -231,10 +296,7 @@ export class SqlEventStore implements EventStore {
   }
 
   private async readHead(stream: string): Promise<StreamHead> {
-    const { rows } = await this.db.query<{ revision: number | string; last_hash: string | null }>(
-      `SELECT revision, last_hash FROM es_streams WHERE stream_id = $1`,
-      [stream],
-    );
+    const { rows } = await this.db.query<{ revision: number | string; last_hash: string | null }>(READ_HEAD_SQL, [stream], { name: 'es_read_head' });
     return rows[0] ? { revision: Number(rows[0].revision), hash: rows[0].last_hash } : { revision: -1, hash: null };
   }
 
@@ -263,10 +325,13 @@ export class SqlEventStore implements EventStore {
       try {
         if (locked) {
           ({ chained, rows } = await this.appendLocked(stream, prepared, expected, recordedAt, checkIds));
+        } else if (this.groupCommit && !checkIds) {
+          chained = chainEvents(stream, prepared, head, recordedAt);
+          rows = await this.enqueue(stream, chained, expected, head, recordedAt);
         } else {
           chained = chainEvents(stream, prepared, head, recordedAt);
           const { sql, params } = buildAppendStatement(stream, chained, expected, head, checkIds);
-          rows = (await this.db.query<AppendRow>(sql, params)).rows;
+          rows = (await this.db.query<AppendRow>(sql, params, { name: 'es_append' })).rows;
         }
       } catch (e) {
         const err = e as PgLikeError;
@@ -298,6 +363,121 @@ export class SqlEventStore implements EventStore {
       }
       return this.appended(stream, chained, rows);
     }
+  }
+
+  // ---- group commit --------------------------------------------------------------------------------------
+
+  private enqueue(
+    stream: string,
+    chained: ReadonlyArray<Omit<RecordedEvent, 'position'>>,
+    expected: ExpectedRevision,
+    head: StreamHead,
+    recordedAt: string,
+  ): Promise<AppendRow[]> {
+    return new Promise<AppendRow[]>((resolve, reject) => {
+      this.queue.push({
+        stream,
+        kind: typeof expected === 'number' ? 'exact' : expected,
+        expected: typeof expected === 'number' ? expected : null,
+        head,
+        recordedAt,
+        chained,
+        alone: false,
+        resolve,
+        reject,
+      });
+      this.pump();
+    });
+  }
+
+  /** Starts batches while fewer than the allowed number are in flight. */
+  private pump() {
+    while (this.batchesInFlight < this.batchConcurrency && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      this.batchesInFlight++;
+      void this.writeBatch(batch).finally(() => {
+        this.batchesInFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** The oldest waiting appends, at most one per stream (a second append to a stream waits for the next batch). */
+  private takeBatch(): PendingAppend[] {
+    const first = this.queue[0];
+    if (first.alone) {
+      this.queue.shift();
+      return [first];
+    }
+    const batch: PendingAppend[] = [];
+    const streams = new Set<string>();
+    const rest: PendingAppend[] = [];
+    for (const p of this.queue) {
+      if (batch.length < this.maxBatch && !p.alone && !streams.has(p.stream)) {
+        streams.add(p.stream);
+        batch.push(p);
+      } else rest.push(p);
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async writeBatch(batch: PendingAppend[]): Promise<void> {
+    const payload = batch.map((p, i) => ({
+      i,
+      s: p.stream,
+      k: p.kind,
+      x: p.expected,
+      ar: p.head.revision,
+      ah: p.head.hash,
+      t: p.recordedAt,
+      e: p.chained.map((e) => ({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata, hash: e.hash, prevHash: e.prevHash })),
+    }));
+    let rows: BatchRow[];
+    try {
+      rows = (await this.db.query<BatchRow>(APPEND_BATCH_SQL, [JSON.stringify(payload)], { name: 'es_append_batch' })).rows;
+    } catch (e) {
+      const code = (e as PgLikeError).code;
+      if (batch.length > 1 && typeof code === 'string' && code.length === 5) {
+        // The server refused the whole statement (e.g. a deadlock with another writer, a unique violation):
+        // nothing of it was written. Write each append on its own so that each gets its own answer.
+        for (const p of batch) p.alone = true;
+        this.queue.unshift(...batch);
+        return;
+      }
+      // One append alone, or the outcome is unknown (connection lost): the same answer as without batching.
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    const byIndex = new Map<number, BatchRow[]>();
+    for (const r of rows) {
+      const list = byIndex.get(r.r_index);
+      if (list) list.push(r);
+      else byIndex.set(r.r_index, [r]);
+    }
+    batch.forEach((p, i) => {
+      const mine = byIndex.get(i) ?? [];
+      const failed = mine.find((r) => r.r_code !== null);
+      if (failed) {
+        p.reject(new BatchAppendError(failed.r_code!, JSON.stringify({ revision: Number(failed.r_revision), hash: failed.r_hash })));
+        return;
+      }
+      p.resolve(
+        mine.map((r) => ({
+          r_replay: false,
+          r_revision: r.r_revision,
+          r_tx: r.r_tx!,
+          r_gp: r.r_gp!,
+          r_event_id: null,
+          r_type: null,
+          r_data: null,
+          r_metadata: null,
+          r_recorded_at: null,
+          r_hash: null,
+          r_prev_hash: null,
+        })),
+      );
+    });
   }
 
   /** Append in a transaction that locks the stream row first and chains onto the head read under the lock. */
@@ -373,16 +553,8 @@ export class SqlEventStore implements EventStore {
     const from = options.fromRevision;
     if (from !== undefined && (!Number.isSafeInteger(from) || from < 0)) throw new TypeError('fromRevision must be an integer >= 0');
     const { rows } = backwards
-      ? await this.db.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_revision <= $2::bigint
-            ORDER BY stream_revision DESC LIMIT $3::bigint`,
-          [stream, from ?? Number.MAX_SAFE_INTEGER, limit],
-        )
-      : await this.db.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND stream_revision >= $2::bigint
-            ORDER BY stream_revision LIMIT $3::bigint`,
-          [stream, from ?? 0, limit],
-        );
+      ? await this.db.query<EventRow>(READ_BACKWARD_SQL, [stream, from ?? Number.MAX_SAFE_INTEGER, limit], { name: 'es_read_stream_backward' })
+      : await this.db.query<EventRow>(READ_FORWARD_SQL, [stream, from ?? 0, limit], { name: 'es_read_stream_forward' });
     const events = rows.map(rowToEvent);
     // The newest event seen is a good guess of the head for the append that usually follows a read.
     const newest = backwards ? events[0] : events[events.length - 1];
@@ -401,7 +573,7 @@ export class SqlEventStore implements EventStore {
     const after = options.after ?? START;
     const [tx, gp] = parsePosition(after);
     const max = Math.max(1, Math.floor(options.maxCount ?? DEFAULT_READ_ALL_MAX_COUNT));
-    const { rows } = await this.db.query<EventRow>(READ_ALL_SQL, [tx.toString(), gp.toString(), max + 1]);
+    const { rows } = await this.db.query<EventRow>(READ_ALL_SQL, [tx.toString(), gp.toString(), max + 1], { name: 'es_read_all' });
     const isEnd = rows.length <= max;
     const events = (isEnd ? rows : rows.slice(0, max)).map(rowToEvent);
     return { events, lastPosition: events.length ? events[events.length - 1].position : after, isEnd };
