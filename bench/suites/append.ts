@@ -111,13 +111,15 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
     `Each writer appends one event at a time to its own ${opts.streamsPerWriter} streams (round-robin, exact expected revision; the first append of a stream expects no stream). ` +
       `Contenders run alternately, ${opts.rounds} round(s) each after a warm-up, the starting contender rotated per round; figures are medians over the rounds, latency per append. ` +
       `Same event (an OrderFactRecorded with the service's metadata, ~420 bytes of JSON), same PostgreSQL server, same pool size (= writers) for every contender. ` +
-      `"bare INSERT": one parameterised INSERT of the same row (stream, revision, id, type, data, metadata, time, hash, prev hash) into a table with only an identity primary key. ` +
+      `"SqlEventStore (pg)" uses group commit (the default: appends arriving while a batch is written go together in the next one, one transaction each batch); "group commit off": one transaction per append. "bare INSERT": one parameterised INSERT of the same row (stream, revision, id, type, data, metadata, time, hash, prev hash) into a table with only an identity primary key. ` +
       `"Emmett": @event-driven-io/emmett-postgresql 0.42 appendToStream with expectedStreamVersion. CPU columns: this process (client) and the PostgreSQL backends of the benchmark database (/proc, 10 ms ticks), per event; for PGlite everything is client CPU. PGlite: the embedded store vs the same bare INSERT on the same PGlite instance (one connection, serialised), both with fsync at commit (the default), and the embedded store with EMBEDDED_FSYNC=false on a second instance.`,
   );
   const db = await createThrowawayDb('append');
   const maxWriters = Math.max(...opts.writers);
   const sqlDb = new PgDatabase({ url: db.url, max: maxWriters });
   const store = new SqlEventStore(sqlDb, { kind: 'postgres' });
+  // The same store without group commit (one transaction per append), for the before/after in one run.
+  const storeNoGc = new SqlEventStore(sqlDb, { kind: 'postgres', groupCommit: false });
   const barePool = new Pool({ connectionString: db.url, max: maxWriters });
   const emtPool = new Pool({ connectionString: db.url, max: maxWriters });
   let pglite: PgliteDatabase | null = null;
@@ -144,6 +146,10 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
       name: 'SqlEventStore (pg)',
       append: (s, rev, i) => store.appendToStream(s, [sampleEvent(i)], { expectedRevision: rev < 0 ? 'no_stream' : rev }),
     };
+    const storeNoGcC: Contender = {
+      name: 'SqlEventStore (pg, group commit off)',
+      append: (s, rev, i) => storeNoGc.appendToStream(s, [sampleEvent(i)], { expectedRevision: rev < 0 ? 'no_stream' : rev }),
+    };
     const bareC: Contender = {
       name: 'bare INSERT (pg)',
       append: (s, rev, i) => {
@@ -160,7 +166,7 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
         });
       },
     };
-    const pg = await compare(section, 'PostgreSQL server', [storeC, bareC, emtC], opts, opts.ops);
+    const pg = await compare(section, 'PostgreSQL server', [storeC, storeNoGcC, bareC, emtC], opts, opts.ops);
 
     pglite = await PgliteDatabase.create({ dataDir: path.join(pgliteDir, 'pglite') });
     const liteStore = new SqlEventStore(pglite, { kind: 'embedded' });
@@ -206,6 +212,11 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
     for (const w of opts.writers) {
       const rBare = ratio(pg[storeC.name][w].eps, pg[bareC.name][w].eps);
       const rEmt = ratio(pg[storeC.name][w].eps, pg[emtC.name][w].eps);
+      const rNoGc = ratio(pg[storeNoGcC.name][w].eps, pg[bareC.name][w].eps);
+      section.notes.push(
+        `${w} writer(s), group commit: store ÷ bare INSERT = ${fmt(rBare, 2)} with it, ${fmt(rNoGc, 2)} without (one transaction per append); ` +
+          `p50 ${fmt(pg[storeC.name][w].p50, 2)} vs ${fmt(pg[storeNoGcC.name][w].p50, 2)} ms.`,
+      );
       const rLite = ratio(pl[liteStoreC.name][w].eps, pl[liteBareC.name][w].eps);
       if (w === maxWriters) {
         section.targets.push({ name: `append ÷ bare INSERT, pg, ${w} writers`, value: rBare, target: '≥ 0.8', met: rBare >= 0.8 });
@@ -218,6 +229,7 @@ export async function appendSuite(report: Report, opts: AppendOptions): Promise<
   } finally {
     for (const [oid, parser] of saved) pgTypes.setTypeParser(oid, parser as (v: string) => unknown);
     await store.close().catch(() => undefined);
+    await storeNoGc.close().catch(() => undefined);
     await sqlDb.close().catch(() => undefined);
     await barePool.end().catch(() => undefined);
     await emtPool.end().catch(() => undefined);

@@ -39,13 +39,13 @@ export interface SqlEventStoreOptions {
    */
   notifyOtherProcesses?: boolean;
   /**
-   * Group commit (default true): appends without caller-supplied event ids that arrive while earlier ones are
+   * Group commit (default true on PostgreSQL, false on PGlite): appends without caller-supplied event ids that arrive while earlier ones are
    * being written wait and are then written together, in one statement and one transaction (one commit, one
    * WAL flush), each with its own expected-revision check and its own answer (es_append_batch). An append is
    * answered only after its transaction committed. A lone append goes out at once.
    */
   groupCommit?: boolean;
-  /** Batches in flight at once (default 2 on PostgreSQL, 1 on PGlite, which has one connection). */
+  /** Batches in flight at once (default 2). */
   groupCommitConcurrency?: number;
   /** Most appends in one batch (default 64). */
   groupCommitMaxBatch?: number;
@@ -249,8 +249,11 @@ export class SqlEventStore implements EventStore {
   ) {
     this.kind = options.kind ?? (db.kind === 'pglite' ? 'embedded' : 'postgres');
     this.headCacheSize = options.streamHeadCacheSize ?? 10_000;
-    this.groupCommit = options.groupCommit ?? true;
-    this.batchConcurrency = Math.max(1, options.groupCommitConcurrency ?? (db.kind === 'pglite' ? 1 : 2));
+    // PGlite runs one connection: a transaction holds it for its whole callback, so a batch queued behind an
+    // append made (wrongly) from inside such a callback would wait for it forever instead of failing at once
+    // (PgliteReentrancyError). Group commit is for the server.
+    this.groupCommit = options.groupCommit ?? db.kind === 'pg';
+    this.batchConcurrency = Math.max(1, options.groupCommitConcurrency ?? 2);
     this.maxBatch = Math.max(1, options.groupCommitMaxBatch ?? 64);
   }
 
