@@ -13,6 +13,12 @@ export interface Projection {
   /** CREATE TABLE/INDEX statements with `{prefix}` in front of every owned table name (rebuilds use another prefix). */
   readonly ddl: readonly string[];
   /**
+   * Commit each batch synchronously (wait for the WAL flush) even on PostgreSQL. By default a batch commits
+   * asynchronously, which is safe for derived rows (a lost batch is lost with its checkpoint and applied again);
+   * a projection whose rows are acted upon outside the database at once (the webhook outbox) sets this.
+   */
+  readonly synchronousCommit?: boolean;
+  /**
    * Optional: reads what `apply` needs from outside the transaction (e.g. other streams of the event store,
    * which on the embedded store cannot be read while its single connection holds the batch's transaction).
    * The runner passes its result to `apply` as `prepared`.

@@ -195,8 +195,9 @@ export class ProjectionRunner {
       await this.db.transaction(async (tx) => {
         // Read models are derived and their checkpoint commits atomically with them: a crash can only lose
         // whole recent batches, which are applied again from the checkpoint. So the batch need not wait for
-        // the WAL flush (PostgreSQL: asynchronous commit for this transaction only).
-        if (this.db.kind === 'pg') await tx.query('SET LOCAL synchronous_commit = off');
+        // the WAL flush (PostgreSQL: asynchronous commit for this transaction only), unless the projection asks
+        // for synchronous commits (Projection.synchronousCommit).
+        if (this.db.kind === 'pg' && !p.synchronousCommit) await tx.query('SET LOCAL synchronous_commit = off');
         if (live.length) await p.apply(tx, live, '', prepared);
         if (!(await advanceCheckpoint(tx, p.name, from, to, events.length))) throw new CheckpointMovedError(p.name);
       });

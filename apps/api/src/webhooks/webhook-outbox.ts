@@ -41,6 +41,9 @@ export function webhookOutboxProjection(store: EventStore, webhooks: WebhookStor
     name: 'webhooks',
     tables: [],
     ddl: [],
+    // The outbox is what the senders act on at once: it is never committed asynchronously (only the senders'
+    // bookkeeping of attempts is, see AttemptRecorder).
+    synchronousCommit: true,
     /** Reads the histories of the cases in the batch (outside the transaction), when any endpoint exists. */
     async prepare(events: readonly RecordedEvent[]): Promise<Map<string, RecordedEvent[]>> {
       const histories = new Map<string, RecordedEvent[]>();
@@ -59,7 +62,7 @@ export function webhookOutboxProjection(store: EventStore, webhooks: WebhookStor
       const histories = (prepared as Map<string, RecordedEvent[]> | undefined) ?? new Map<string, RecordedEvent[]>();
       const byStream = new Map<string, RecordedEvent[]>();
       for (const e of relevant) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e]);
-      let written = 0;
+      const rows: unknown[][] = [];
       for (const [stream, batch] of byStream) {
         const history = histories.get(stream);
         // An endpoint appeared between prepare and apply: fail the batch, the runner applies it again from the checkpoint.
@@ -87,17 +90,20 @@ export function webhookOutboxProjection(store: EventStore, webhooks: WebhookStor
             },
           };
           const body = JSON.stringify(payload);
-          for (const ep of targets) {
-            await tx.query(
-              `INSERT INTO webhook_messages (id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
-              [messageIdFor(ep.id, e.eventId), ep.id, state.disputeId, stream, e.revision, e.position, type, body, e.recordedAt],
-            );
-            written++;
-          }
+          for (const ep of targets) rows.push([messageIdFor(ep.id, e.eventId), ep.id, state.disputeId, stream, e.revision, e.position, type, body, e.recordedAt]);
         }
       }
-      if (written > 0) await tx.query(`SELECT pg_notify($1, '')`, [WEBHOOK_NOTIFY_CHANNEL]);
+      if (rows.length === 0) return;
+      // One statement for the batch; within a case in revision order (seq follows it: the senders' order).
+      const col = (i: number) => rows.map((r) => r[i]);
+      await tx.query(
+        `INSERT INTO webhook_messages (id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at)
+         SELECT id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) WITH ORDINALITY AS v(id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at, n)
+         ORDER BY n ON CONFLICT (id) DO NOTHING`,
+        [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8)],
+      );
+      await tx.query(`SELECT pg_notify($1, '')`, [WEBHOOK_NOTIFY_CHANNEL]);
     },
   };
 }

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Webhook } from 'standardwebhooks';
-import type { SqlDatabase } from '@app/event-store';
-import { nextAttemptAt, type RetryPolicy } from './retry';
+import type { SessionLock, SqlDatabase } from '@app/event-store';
+import type { RetryPolicy } from './retry';
 import { RefusedDestinationError, safePost, type SafePostOptions } from './safe-http';
 import type { EndpointRow, MessageRow, WebhookStore } from './webhook-store';
+import { AttemptRecorder } from './attempt-recorder';
 
 export interface SenderSettings {
   retry: RetryPolicy & { retryForIso: string };
@@ -46,17 +47,24 @@ export function partitionOf(endpointId: string, partitions: number): number {
 /**
  * Sends the outbox. Endpoints are spread over WEBHOOK_PARTITIONS partitions; each partition is served by
  * exactly one instance at a time (a session advisory lock per partition, retried like the projections'
- * leader locks). Within a partition every endpoint has its own loop, so a slow or failing endpoint only
- * delays itself; an endpoint sends up to WEBHOOK_CONCURRENCY messages at once, never two of one dispute.
+ * leader locks, and verified on its own session every lock interval: an instance whose lock session died
+ * stops sending that partition before another one can take it). Within a partition every endpoint has its
+ * own loop, so a slow or failing endpoint only delays itself; an endpoint keeps up to WEBHOOK_CONCURRENCY
+ * messages in flight at once (a pipeline: a finished send frees its slot at once), never two of one dispute.
+ * The attempts' bookkeeping is written in batches (AttemptRecorder), one transaction for every answer that
+ * arrived meanwhile, whatever endpoint it came from.
  */
 export class WebhookSender {
-  private readonly held = new Map<number, { release(): Promise<void> }>();
+  private readonly held = new Map<number, SessionLock>();
   private readonly loops = new Map<string, EndpointLoop>();
+  private readonly agents = new Map<string, { http: http.Agent; https: https.Agent }>();
   private stopped = true;
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | null = null;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
+  private leading: Promise<void> | null = null;
+  readonly recorder: AttemptRecorder;
 
   constructor(
     private readonly store: WebhookStore,
@@ -64,7 +72,9 @@ export class WebhookSender {
     readonly settings: SenderSettings,
     private readonly observer: SenderObserver,
     private readonly logger: SenderLogger,
-  ) {}
+  ) {
+    this.recorder = new AttemptRecorder(store.db, settings.retry, observer, logger);
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -81,7 +91,18 @@ export class WebhookSender {
     return [...this.held.keys()].sort((a, b) => a - b);
   }
 
-  private async lead(): Promise<void> {
+  private lead(): Promise<void> {
+    if (!this.leading) this.leading = this.leadOnce().finally(() => (this.leading = null));
+    return this.leading;
+  }
+
+  private async leadOnce(): Promise<void> {
+    // A held partition whose lock session is gone: PostgreSQL released the lock, another instance may take it.
+    for (const [p, lock] of [...this.held]) {
+      if (this.stopped) return;
+      if (await lock.verify().catch(() => false)) continue;
+      await this.resign(p, 'its lock session was lost');
+    }
     for (let p = 0; p < this.settings.partitions; p++) {
       if (this.stopped || this.held.has(p)) continue;
       try {
@@ -98,6 +119,21 @@ export class WebhookSender {
         this.logger.warn({ err: e, partition: p }, 'webhook sender could not take its partition lock');
       }
     }
+  }
+
+  /** Stops sending a partition (its loops end after their in-flight sends) and releases its lock. */
+  private async resign(p: number, why: string): Promise<void> {
+    const lock = this.held.get(p);
+    this.held.delete(p);
+    this.logger.warn({ partition: p, reason: why }, 'webhook sender partition released');
+    await Promise.all([...this.loops].filter(([id]) => partitionOf(id, this.settings.partitions) === p).map(([, l]) => l.stop()));
+    await lock?.release().catch(() => undefined);
+  }
+
+  /** Whether this instance still leads the endpoint's partition (the cached flag of its lock; verified by lead()). */
+  owns(endpointId: string): boolean {
+    const lock = this.held.get(partitionOf(endpointId, this.settings.partitions));
+    return !this.stopped && !!lock && lock.held;
   }
 
   /** Looks for due messages (on NOTIFY, on every poll interval, after a loop ended). */
@@ -118,18 +154,38 @@ export class WebhookSender {
       });
   }
 
+  private agentsFor(id: string) {
+    let a = this.agents.get(id);
+    if (!a) {
+      // Keep-alive: one endpoint's messages reuse their connections (at most WEBHOOK_CONCURRENCY of them).
+      const opts = { keepAlive: true, maxSockets: this.settings.concurrency, timeout: this.settings.timeoutMs };
+      a = { http: new http.Agent(opts), https: new https.Agent(opts) };
+      this.agents.set(id, a);
+    }
+    return a;
+  }
+
+  private dropAgents(id: string) {
+    const a = this.agents.get(id);
+    this.agents.delete(id);
+    a?.http.destroy();
+    a?.https.destroy();
+  }
+
   private async refresh(): Promise<void> {
     for (const id of await this.store.endpointsWithDueMessages()) {
       if (this.stopped) return;
-      if (!this.held.has(partitionOf(id, this.settings.partitions))) continue;
+      if (!this.owns(id)) continue;
       const loop = this.loops.get(id);
       if (loop) loop.wake();
       else {
-        const l = new EndpointLoop(id, this.store, this.settings, this.observer, this.logger);
+        const l = new EndpointLoop(id, this.store, this.settings, this.observer, this.logger, this.recorder, this.agentsFor(id), () => this.owns(id));
         this.loops.set(id, l);
-        void l.run().finally(() => {
+        void l.run().then((gone) => {
           if (this.loops.get(id) === l) this.loops.delete(id);
-          l.close();
+          if (gone) this.dropAgents(id);
+          // Woken after it had decided to end: look again, or that wake-up would wait for the next poll.
+          else if (l.wokenAfterEnd) this.wake();
         });
       }
     }
@@ -142,17 +198,28 @@ export class WebhookSender {
     await this.unlisten?.().catch(() => undefined);
     await Promise.all([...this.loops.values()].map((l) => l.stop()));
     await this.refreshing;
+    await this.leading;
+    await this.recorder.idle();
     await Promise.all([...this.held.values()].map((l) => l.release().catch(() => undefined)));
     this.held.clear();
+    for (const id of [...this.agents.keys()]) this.dropAgents(id);
   }
 }
 
-/** Sends one endpoint's due messages until none is due. */
+/**
+ * Sends one endpoint's due messages until none is due: a pipeline of up to WEBHOOK_CONCURRENCY sends, each
+ * of another dispute. A message's dispute stays busy until its answer is recorded, so the next message of
+ * that dispute is read (and sent) only after the earlier one was answered 2xx or given up.
+ */
 class EndpointLoop {
+  /** message id → dispute id, from the read until the answer is recorded */
+  private readonly busy = new Map<string, string>();
   private dirty = true;
   private stopped = false;
-  private running: Promise<void> | null = null;
-  private readonly agent: http.Agent;
+  private signal: (() => void) | null = null;
+  private running: Promise<boolean> | null = null;
+  private ended = false;
+  wokenAfterEnd = false;
 
   constructor(
     private readonly endpointId: string,
@@ -160,34 +227,66 @@ class EndpointLoop {
     private readonly settings: SenderSettings,
     private readonly observer: SenderObserver,
     private readonly logger: SenderLogger,
-  ) {
-    const opts = { keepAlive: true, maxSockets: settings.concurrency, timeout: settings.timeoutMs };
-    this.agent = new https.Agent(opts);
-    this.httpAgent = new http.Agent(opts);
-  }
-  private readonly httpAgent: http.Agent;
+    private readonly recorder: AttemptRecorder,
+    private readonly agents: { http: http.Agent; https: https.Agent },
+    private readonly owned: () => boolean,
+  ) {}
 
   wake() {
+    if (this.ended) this.wokenAfterEnd = true;
     this.dirty = true;
+    this.poke();
   }
 
-  run(): Promise<void> {
-    this.running = this.loop();
+  private poke() {
+    const s = this.signal;
+    this.signal = null;
+    s?.();
+  }
+
+  /** Resolves true when the loop ended because the endpoint is gone or disabled. */
+  run(): Promise<boolean> {
+    this.running = this.loop().catch((e) => {
+      this.logger.warn({ err: e, endpointId: this.endpointId }, 'webhook send loop failed; the next wake-up starts it again');
+      return false;
+    });
     return this.running;
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      this.dirty = false;
-      const ep = await this.store.endpoint(this.endpointId);
-      if (!ep || ep.status !== 'ENABLED') return;
-      const due = await this.store.dueMessages(this.endpointId, this.settings.concurrency);
-      if (due.length === 0) {
-        if (this.dirty) continue;
-        return;
+  private async loop(): Promise<boolean> {
+    let gone = false;
+    try {
+      while (!this.stopped) {
+        const free = this.settings.concurrency - this.busy.size;
+        if (this.dirty && free > 0 && !gone) {
+          this.dirty = false;
+          if (!this.owned()) break;
+          const { endpoint, messages } = await this.store.dueBatch(this.endpointId, free, [...new Set(this.busy.values())]);
+          if (!endpoint) gone = true;
+          else for (const m of messages) this.start(endpoint, m);
+          continue;
+        }
+        if (this.busy.size === 0 && !this.dirty) break;
+        if (this.busy.size === 0 && gone) break;
+        await new Promise<void>((r) => (this.signal = r));
       }
-      await Promise.all(due.map((m) => this.deliver(ep, m).catch((e) => this.logger.error({ err: e, messageId: m.id }, 'webhook delivery could not be recorded'))));
+    } finally {
+      while (this.busy.size > 0) await new Promise<void>((r) => (this.signal = r));
+      this.ended = true;
+      if (this.dirty && !this.stopped) this.wokenAfterEnd = true;
     }
+    return gone;
+  }
+
+  private start(ep: EndpointRow, m: MessageRow) {
+    this.busy.set(m.id, m.dispute_id);
+    void this.deliver(ep, m)
+      .catch((e) => this.logger.error({ err: e, messageId: m.id }, 'webhook delivery could not be recorded (the message stays pending and is sent again)'))
+      .finally(() => {
+        this.busy.delete(m.id);
+        this.dirty = true;
+        this.poke();
+      });
   }
 
   private async deliver(ep: EndpointRow, m: MessageRow): Promise<void> {
@@ -210,7 +309,7 @@ class EndpointLoop {
         timeoutMs: this.settings.timeoutMs,
         maxBodyBytes: this.settings.maxBodyBytes,
         resolve: this.settings.resolve,
-        agent: ep.url.startsWith('https:') ? this.agent : this.httpAgent,
+        agent: ep.url.startsWith('https:') ? this.agents.https : this.agents.http,
       });
       status = r.status;
       if (status < 200 || status >= 300) {
@@ -223,71 +322,13 @@ class EndpointLoop {
     }
     const durationMs = Math.round(performance.now() - started);
     const ok = status !== null && status >= 200 && status < 300;
-    await this.record(ep, m, { ok, status, error, durationMs, at });
     this.observer.attempt(ok ? 'success' : 'failure', reason, ok ? (Date.now() - Date.parse(m.committed_at)) / 1000 : null);
-  }
-
-  private async record(ep: EndpointRow, m: MessageRow, r: { ok: boolean; status: number | null; error: string | null; durationMs: number; at: Date }) {
-    const attempt = m.attempts + 1;
-    const firstAt = m.first_attempt_at ? Date.parse(m.first_attempt_at) : r.at.getTime();
-    const now = Date.now();
-    let disable: string | null = null;
-    let givenUp = false;
-    await this.store.db.transaction(async (tx) => {
-      const gone = r.status === 410;
-      let next: number | null = null;
-      if (!r.ok && !gone) next = nextAttemptAt(this.settings.retry, firstAt, now, attempt);
-      const state = r.ok ? 'DELIVERED' : next === null ? 'FAILED' : 'PENDING';
-      givenUp = state === 'FAILED';
-      const upd = await tx.query(
-        `UPDATE webhook_messages SET state = $3, attempts = $4, first_attempt_at = coalesce(first_attempt_at, $5),
-           next_attempt_at = coalesce($6, next_attempt_at), delivered_at = CASE WHEN $3 = 'DELIVERED' THEN now() ELSE delivered_at END
-         WHERE id = $1 AND attempts = $2 AND state = 'PENDING'`,
-        [m.id, m.attempts, state, attempt, new Date(firstAt).toISOString(), next === null ? null : new Date(next).toISOString()],
-      );
-      if (upd.rowCount === 0) return; // recorded meanwhile (redelivery or another sender): keep the first record
-      await tx.query(
-        `INSERT INTO webhook_attempts (endpoint_id, message_id, event_type, attempt, status, response_status, duration_ms, error, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [ep.id, m.id, m.event_type, attempt, r.ok ? 'SUCCEEDED' : 'FAILED', r.status, r.durationMs, r.error, r.at.toISOString()],
-      );
-      if (r.ok) {
-        await tx.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [ep.id]);
-        return;
-      }
-      if (gone) {
-        disable = `the endpoint answered 410 Gone at ${r.at.toISOString()} (message ${m.id})`;
-      } else {
-        const { rows } = await tx.query<{ since: string }>(
-          `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1
-           RETURNING to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since`,
-          [ep.id, r.at.toISOString()],
-        );
-        const since = rows[0]?.since;
-        // Failing for the whole period: WEBHOOK_RETRY_FOR since the last success, or a message given up whose
-        // every attempt (its whole retry period) fell into the current failing streak.
-        if (since && (now - Date.parse(since) >= this.settings.retry.retryForMs || (givenUp && Date.parse(since) <= firstAt))) {
-          disable = `no delivery succeeded for ${this.settings.retry.retryForIso} (failing since ${since}); last attempt: ${r.error ?? 'failed'}`;
-        }
-      }
-      if (disable) {
-        await tx.query(`UPDATE webhook_endpoints SET status = 'DISABLED', disabled_reason = $2, updated_at = now() WHERE id = $1 AND status = 'ENABLED'`, [ep.id, disable]);
-      }
-    });
-    if (givenUp) this.observer.givenUp();
-    if (disable) {
-      this.observer.disabled(r.status === 410 ? 'gone' : 'failing');
-      this.logger.warn({ endpointId: ep.id, reason: disable }, 'webhook endpoint disabled');
-    }
+    await this.recorder.record({ endpointId: ep.id, message: m, ok, status, error, durationMs, at });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.running?.catch(() => undefined);
-  }
-
-  close(): void {
-    this.agent.destroy();
-    this.httpAgent.destroy();
+    this.poke();
+    await this.running;
   }
 }

@@ -65,6 +65,12 @@ CREATE TABLE IF NOT EXISTS webhook_attempts (
 CREATE INDEX IF NOT EXISTS webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id DESC);
 `,
   },
+  {
+    // The senders read an endpoint's pending messages in outbox order and stop after a batch: an index in that
+    // order keeps the read short however long the backlog is.
+    id: '002-webhook-pending-order',
+    sql: `CREATE INDEX IF NOT EXISTS webhook_messages_pending_order ON webhook_messages (endpoint_id, seq) WHERE state = 'PENDING';`,
+  },
 ];
 
 export interface EndpointRow {
@@ -146,19 +152,43 @@ export class WebhookStore {
   }
 
   /**
-   * The messages of an endpoint that may be sent now: per dispute only the earliest not-yet-finished one
-   * (revision order: a later message waits until the earlier one was answered 2xx or given up).
+   * One read per refill of a sender: the endpoint (null when it is gone or not ENABLED) and up to `limit` of its
+   * messages that may be sent now — per dispute only the earliest pending one (revision order), and none of the
+   * disputes in `busy` (a message of theirs is in flight or its answer is not recorded yet).
    */
-  async dueMessages(endpointId: string, limit: number): Promise<MessageRow[]> {
-    const { rows } = await this.db.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM webhook_messages m
-       WHERE m.endpoint_id = $1 AND m.state = 'PENDING' AND m.next_attempt_at <= now()
-         AND NOT EXISTS (SELECT 1 FROM webhook_messages p WHERE p.endpoint_id = m.endpoint_id AND p.dispute_id = m.dispute_id
-                         AND p.state = 'PENDING' AND p.seq < m.seq)
-       ORDER BY m.seq LIMIT $2`,
-      [endpointId, limit],
+  async dueBatch(endpointId: string, limit: number, busy: readonly string[]): Promise<{ endpoint: EndpointRow | null; messages: MessageRow[] }> {
+    const { rows } = await this.db.query<EndpointRow & { m_seq: string | null } & Record<string, unknown>>(
+      `SELECT ${ENDPOINT_COLUMNS}, d.* FROM webhook_endpoints e0
+         LEFT JOIN LATERAL (
+           SELECT m.seq::text AS m_seq, m.id AS m_id, m.dispute_id AS m_dispute_id, m.stream AS m_stream, m.revision AS m_revision,
+                  m.position AS m_position, m.event_type AS m_event_type, m.payload AS m_payload, ${ISO('m.committed_at', 'm_committed_at')},
+                  m.attempts AS m_attempts, ${ISO('m.first_attempt_at', 'm_first_attempt_at')}, ${ISO('m.next_attempt_at', 'm_next_attempt_at')}
+           FROM webhook_messages m
+           WHERE m.endpoint_id = e0.id AND m.state = 'PENDING' AND m.next_attempt_at <= now() AND NOT (m.dispute_id = ANY($3::text[]))
+             AND NOT EXISTS (SELECT 1 FROM webhook_messages p WHERE p.endpoint_id = m.endpoint_id AND p.dispute_id = m.dispute_id
+                             AND p.state = 'PENDING' AND p.seq < m.seq)
+           ORDER BY m.seq LIMIT $2
+         ) d ON true
+       WHERE e0.id = $1 AND e0.status = 'ENABLED'
+       ORDER BY d.m_seq::bigint`,
+      [endpointId, limit, busy],
     );
-    return rows;
+    if (rows.length === 0) return { endpoint: null, messages: [] };
+    const r0 = rows[0];
+    const endpoint: EndpointRow = {
+      id: r0.id, merchant_id: r0.merchant_id, created_by: r0.created_by, url: r0.url, event_types: r0.event_types, description: r0.description,
+      status: r0.status, disabled_reason: r0.disabled_reason, secret: r0.secret, previous_secret: r0.previous_secret,
+      previous_expires_at: r0.previous_expires_at, failing_since: r0.failing_since, created_at: r0.created_at, updated_at: r0.updated_at,
+    };
+    const messages: MessageRow[] = rows
+      .filter((r) => r.m_seq !== null)
+      .map((r) => ({
+        seq: r.m_seq!, id: r.m_id as string, endpoint_id: endpointId, dispute_id: r.m_dispute_id as string, stream: r.m_stream as string,
+        revision: r.m_revision as number, position: r.m_position as string, event_type: r.m_event_type as string, payload: r.m_payload as string,
+        committed_at: r.m_committed_at as string, state: 'PENDING', attempts: r.m_attempts as number,
+        first_attempt_at: (r.m_first_attempt_at as string | null) ?? null, next_attempt_at: r.m_next_attempt_at as string,
+      }));
+    return { endpoint, messages };
   }
 
   /** When the earliest pending message of the endpoint is due (null: none pending). */
