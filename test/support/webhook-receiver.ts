@@ -26,6 +26,10 @@ export class WebhookReceiver {
   port = 0;
   /** TCP connections accepted so far (whatever was sent on them). */
   connections = 0;
+  /** Requests per webhook-id received but not answered yet whose connection is still open. */
+  private readonly open = new Map<string, number>();
+  /** webhook-ids received while another request with the same id was still open (sent concurrently). */
+  readonly concurrent: string[] = [];
   /** Decides the answer of each request (default 200). `n` counts earlier requests with the same webhook-id. */
   answer: (r: Received, n: number) => Answer | Promise<Answer> = () => 200;
 
@@ -58,6 +62,15 @@ export class WebhookReceiver {
         };
         const n = this.received.filter((x) => x.id === rec.id).length;
         this.received.push(rec);
+        const openNow = this.open.get(rec.id) ?? 0;
+        if (openNow > 0) this.concurrent.push(rec.id);
+        this.open.set(rec.id, openNow + 1);
+        // Closed: answered, or the sender went away (its process killed) before the answer.
+        res.once('close', () => {
+          const left = (this.open.get(rec.id) ?? 1) - 1;
+          if (left > 0) this.open.set(rec.id, left);
+          else this.open.delete(rec.id);
+        });
         const a = await this.answer(rec, n);
         if (a === 'hang') {
           this.hanging.add(res);

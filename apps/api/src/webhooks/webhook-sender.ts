@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { Webhook } from 'standardwebhooks';
@@ -65,6 +65,8 @@ export class WebhookSender {
   private refreshAgain = false;
   private leading: Promise<void> | null = null;
   readonly recorder: AttemptRecorder;
+  /** This sender in webhook_senders (one per process). */
+  readonly instanceId = `${process.pid}-${randomUUID()}`;
 
   constructor(
     private readonly store: WebhookStore,
@@ -103,10 +105,30 @@ export class WebhookSender {
       if (await lock.verify().catch(() => false)) continue;
       await this.resign(p, 'its lock session was lost');
     }
-    for (let p = 0; p < this.settings.partitions; p++) {
-      if (this.stopped || this.held.has(p)) continue;
+    // Sharing: with n live senders each keeps at most ceil(P/n) partitions while another one has fewer (and at
+    // most floor(P/n) while another one has fewer than that), and gives back the rest; a partition nobody
+    // leads is taken by whoever finds it free, so a dead instance's partitions move within one lock interval.
+    let peers: { instanceId: string; partitions: number }[] = [];
+    try {
+      peers = (await this.store.heartbeat(this.instanceId, this.partitions, 3 * this.settings.lockRetryMs)).filter((x) => x.instanceId !== this.instanceId);
+    } catch (e) {
+      this.logger.warn({ err: e }, 'webhook sender heartbeat failed');
+    }
+    const P = this.settings.partitions;
+    const live = peers.length + 1;
+    const ceil = Math.ceil(P / live);
+    const floor = Math.floor(P / live);
+    const keep = peers.some((x) => x.partitions < floor) ? floor : peers.some((x) => x.partitions < ceil) ? ceil : P;
+    if (this.held.size > keep) {
+      const give = [...this.held.keys()].sort((a, b) => b - a).slice(0, this.held.size - keep);
+      for (const p of give) await this.resign(p, `shared with ${peers.length} other sender(s)`);
+      return; // not in the same round: the others take them
+    }
+    for (let p = 0; p < P; p++) {
+      if (this.stopped || this.held.size >= keep) break;
+      if (this.held.has(p)) continue;
       try {
-        const lock = await this.db.tryAcquireLock(`webhook-sender:${p}/${this.settings.partitions}`);
+        const lock = await this.db.tryAcquireLock(`webhook-sender:${p}/${P}`);
         if (!lock) continue;
         if (this.stopped) {
           await lock.release();
@@ -121,11 +143,14 @@ export class WebhookSender {
     }
   }
 
-  /** Stops sending a partition (its loops end after their in-flight sends) and releases its lock. */
+  /**
+   * Stops sending a partition and releases its lock only once its loops ended: every send in flight answered
+   * and recorded, so the next holder never sends a message that is still in flight here.
+   */
   private async resign(p: number, why: string): Promise<void> {
     const lock = this.held.get(p);
     this.held.delete(p);
-    this.logger.warn({ partition: p, reason: why }, 'webhook sender partition released');
+    this.logger.info({ partition: p, reason: why }, 'webhook sender partition released');
     await Promise.all([...this.loops].filter(([id]) => partitionOf(id, this.settings.partitions) === p).map(([, l]) => l.stop()));
     await lock?.release().catch(() => undefined);
   }
@@ -202,6 +227,7 @@ export class WebhookSender {
     await this.recorder.idle();
     await Promise.all([...this.held.values()].map((l) => l.release().catch(() => undefined)));
     this.held.clear();
+    await this.store.leave(this.instanceId).catch(() => undefined);
     for (const id of [...this.agents.keys()]) this.dropAgents(id);
   }
 }

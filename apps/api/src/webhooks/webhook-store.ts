@@ -71,6 +71,12 @@ CREATE INDEX IF NOT EXISTS webhook_attempts_endpoint ON webhook_attempts (endpoi
     id: '002-webhook-pending-order',
     sql: `CREATE INDEX IF NOT EXISTS webhook_messages_pending_order ON webhook_messages (endpoint_id, seq) WHERE state = 'PENDING';`,
   },
+  {
+    // The running senders (a heartbeat each lock interval) and the partitions each leads: instances share the
+    // partitions instead of the first one keeping them all (and operators see who sends what).
+    id: '003-webhook-senders',
+    sql: `CREATE TABLE IF NOT EXISTS webhook_senders (instance_id text PRIMARY KEY, partitions integer[] NOT NULL, seen_at timestamptz NOT NULL DEFAULT now());`,
+  },
 ];
 
 export interface EndpointRow {
@@ -212,6 +218,28 @@ export class WebhookStore {
       [endpointId, before ?? null, limit],
     );
     return rows;
+  }
+
+  /**
+   * Heartbeat of a sender (with the partitions it leads); returns the senders seen within `liveMs` (this one
+   * included) with the number of partitions each leads and forgets the ones not seen for an hour.
+   */
+  async heartbeat(instanceId: string, partitions: number[], liveMs: number): Promise<{ instanceId: string; partitions: number }[]> {
+    await this.db.query(
+      `INSERT INTO webhook_senders (instance_id, partitions, seen_at) VALUES ($1, $2::int[], now())
+       ON CONFLICT (instance_id) DO UPDATE SET partitions = excluded.partitions, seen_at = excluded.seen_at`,
+      [instanceId, partitions],
+    );
+    if (Math.random() < 0.05) await this.db.query(`DELETE FROM webhook_senders WHERE seen_at < now() - interval '1 hour'`);
+    const { rows } = await this.db.query<{ instance_id: string; partitions: number }>(
+      `SELECT instance_id, coalesce(array_length(partitions, 1), 0) AS partitions FROM webhook_senders WHERE seen_at > now() - make_interval(secs => $1::float8 / 1000)`,
+      [liveMs],
+    );
+    return rows.map((r) => ({ instanceId: r.instance_id, partitions: r.partitions }));
+  }
+
+  async leave(instanceId: string): Promise<void> {
+    await this.db.query(`DELETE FROM webhook_senders WHERE instance_id = $1`, [instanceId]);
   }
 
   /** Pending messages and the age of the oldest due one (for /metrics). */
