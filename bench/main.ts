@@ -82,7 +82,7 @@ async function main(): Promise<number> {
 
   await run('simulation', () => simulationSuite(report, quick ? { events: Number(values.events ?? 20_000), rounds: 1 } : { events: Number(values.events ?? 1_000_000), rounds: 2 }));
   await run('webhooks', () =>
-    webhooksSuite(report, quick ? { rounds: 1, lagRate: 25, lagSeconds: 3, satSeconds: 2, connections: 16 } : { rounds: 2, lagRate: 50, lagSeconds: 30, satSeconds: 5, connections: 32 }),
+    webhooksSuite(report, quick ? { rounds: 1, lagRate: 50, lagSeconds: 5, satSeconds: 2, connections: 16 } : { rounds: 2, lagRate: 50, lagSeconds: 30, satSeconds: 5, connections: 32 }),
   );
 
   if (!values['no-write']) {
