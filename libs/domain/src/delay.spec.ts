@@ -23,8 +23,8 @@ import {
 import { decide as decideDispute, evolve as evolveDispute, initialState as initialDispute, type DisputeEvent, type Evidence } from './dispute';
 import { DeciderSpecification } from './testing';
 import { at, fact, opened, snapshot, T0, V2 } from './test-fixtures';
-import { HOUR_MS, iso } from './time';
-import type { OrderSnapshot } from './types';
+import { HOUR_MS, iso } from './shared/time';
+import type { OrderSnapshot } from './shared/types';
 
 const reports = DeciderSpecification.for(delayReportDecider);
 const cards = DeciderSpecification.for(delayCardDecider);

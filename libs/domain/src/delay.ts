@@ -41,10 +41,10 @@ import type { Decider } from './decider';
 import type { DelayExcuse } from './dispute';
 import { DomainError, invalidInput } from './errors';
 import { nonEmpty, optionalText, positiveMs, validateEvidence, type Evidence } from './shared/input';
-import { isoWeekOf, weekBounds } from './rules';
-import { assessShipping } from './shipping';
-import { compact, HOUR_MS, iso, toMs } from './time';
-import { isOneOf, type EvidenceKind, type OrderSnapshot } from './types';
+import { isoWeekOf, weekBounds } from './shared/rules';
+import { assessShipping } from './shared/shipping';
+import { compact, HOUR_MS, iso, toMs } from './shared/time';
+import { isOneOf, type EvidenceKind, type OrderSnapshot } from './shared/types';
 
 // ------------------------------------------------------------------------------------------- constants
 

@@ -11,9 +11,9 @@
 import fc from 'fast-check';
 import { decide, evolve, initialState, isFinal, type DisputeCommand, type DisputeEvent, type DisputeState } from './dispute';
 import { DomainError } from './errors';
-import { DEFAULT_SETTINGS } from './settings';
-import { HOUR_MS, iso } from './time';
-import { DEADLINE_KINDS, DEFENSE_REASONS, DISPUTE_OPTIONS, EVIDENCE_KINDS, OUTCOMES, VIOLATIONS, type Flow, type OrderFactRef, type OrderSnapshot } from './types';
+import { DEFAULT_SETTINGS } from './shared/settings';
+import { HOUR_MS, iso } from './shared/time';
+import { DEADLINE_KINDS, DEFENSE_REASONS, DISPUTE_OPTIONS, EVIDENCE_KINDS, OUTCOMES, VIOLATIONS, type Flow, type OrderFactRef, type OrderSnapshot } from './shared/types';
 
 const T0 = Date.parse('2024-03-04T02:00:00.000Z');
 const at = (hours: number) => iso(T0 + Math.round(hours * HOUR_MS));

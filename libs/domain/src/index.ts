@@ -5,12 +5,12 @@
  */
 export type { Decider } from './decider';
 export * from './errors';
-export * from './types';
-export * from './shipping';
-export * from './rules';
-export * from './rules-registry';
-export * from './settings';
-export { toMs } from './time';
+export * from './shared/types';
+export * from './shared/shipping';
+export * from './shared/rules';
+export * from './shared/rules-registry';
+export * from './shared/settings';
+export { toMs } from './shared/time';
 
 // Stream names and prefixes (the one definition).
 export * from './streams';

@@ -23,8 +23,8 @@
 import type { Decider } from './decider';
 import { DomainError, invalidInput } from './errors';
 import { nonEmpty } from './shared/input';
-import { assessShipping, type ShippingAssessment } from './shipping';
-import { compact, iso, toMs } from './time';
+import { assessShipping, type ShippingAssessment } from './shared/shipping';
+import { compact, iso, toMs } from './shared/time';
 import {
   isOneOf,
   ORDER_FACT_TYPES,
@@ -34,10 +34,10 @@ import {
   type OrderFactRef,
   type OrderFactType,
   type OrderSnapshot,
-} from './types';
+} from './shared/types';
 
-export { assessShipping } from './shipping';
-export type { ShippingAssessment } from './shipping';
+export { assessShipping } from './shared/shipping';
+export type { ShippingAssessment } from './shared/shipping';
 
 // ---------------------------------------------------------------------------------------------- commands
 

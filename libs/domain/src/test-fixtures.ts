@@ -1,9 +1,9 @@
 /** Shared fixtures for the domain specs (not exported from the barrel). */
 import { decide as decideDispute, type DisputeEvent } from './dispute';
-import type { JudgeContext } from './rules';
-import { DEFAULT_SETTINGS } from './settings';
-import { HOUR_MS, iso } from './time';
-import type { Flow, OrderFactRef, OrderFactType, OrderSnapshot } from './types';
+import type { JudgeContext } from './shared/rules';
+import { DEFAULT_SETTINGS } from './shared/settings';
+import { HOUR_MS, iso } from './shared/time';
+import type { Flow, OrderFactRef, OrderFactType, OrderSnapshot } from './shared/types';
 import { initialState } from './dispute';
 
 /** Monday 2024-03-04 10:00 in Asia/Shanghai. */

@@ -10,9 +10,9 @@
  */
 import { DomainError, invalidInput } from '../errors';
 import { nonEmpty, positiveMs, validateEvidence, type Evidence } from '../shared/input';
-import { renderJudgement, validateJudgeContext, type JudgeContext, type Judgement, type JudgementReason } from '../rules';
-import { compact, iso, toMs } from '../time';
-import { isOneOf, OUTCOMES, VIOLATIONS, type Outcome, type Violation } from '../types';
+import { renderJudgement, validateJudgeContext, type JudgeContext, type Judgement, type JudgementReason } from '../shared/rules';
+import { compact, iso, toMs } from '../shared/time';
+import { isOneOf, OUTCOMES, VIOLATIONS, type Outcome, type Violation } from '../shared/types';
 import type { DisputeEvent, DisputeState, Finding } from '../dispute';
 
 /** An appeal's evidence item (the same shape as a choice's). */

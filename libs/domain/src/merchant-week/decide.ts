@@ -16,9 +16,9 @@
 import type { Decider } from '../decider';
 import { DomainError, invalidInput } from '../errors';
 import { nonEmpty } from '../shared/input';
-import { casePenalty, isoWeekOf, parseRulesVersion, weekBounds, weeklyPenaltyPoints, type MerchantWeek, type RulesVersion } from '../rules';
-import { compact, iso, toMs } from '../time';
-import type { LateReason } from '../shipping';
+import { casePenalty, isoWeekOf, parseRulesVersion, weekBounds, weeklyPenaltyPoints, type MerchantWeek, type RulesVersion } from '../shared/rules';
+import { compact, iso, toMs } from '../shared/time';
+import type { LateReason } from '../shared/shipping';
 import type { CorrectionReason, CountedLateOrder, ExcusedLateOrder, MerchantWeekEvent, SettledWeekStats } from './events';
 import { evolve, initialState, type MerchantWeekState } from './state';
 

@@ -3,8 +3,8 @@
  * the week's settled late-shipment assessment, and corrections recorded when a counted liability is
  * overturned on appeal afterwards. Events are never edited: a correction is a new event.
  */
-import type { RulesVersion } from '../rules';
-import type { LateReason } from '../shipping';
+import type { RulesVersion } from '../shared/rules';
+import type { LateReason } from '../shared/shipping';
 
 export { MERCHANT_WEEK_STREAM_PREFIX, merchantWeekStream, parseMerchantWeekStream } from '../streams';
 

@@ -1,5 +1,5 @@
 /** State of a merchant-week, folded from its stream. */
-import type { RulesVersion } from '../rules';
+import type { RulesVersion } from '../shared/rules';
 import type { CorrectionReason, CountedLateOrder, ExcusedLateOrder, MerchantWeekAssessmentCorrected, MerchantWeekEvent, SettledWeekStats } from './events';
 
 export interface MerchantWeekCorrection {

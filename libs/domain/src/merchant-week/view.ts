@@ -1,7 +1,7 @@
 /** The HTTP representation of a merchant-week's settlement. */
 import type { CountedLateOrder, ExcusedLateOrder, SettledWeekStats } from './events';
 import type { MerchantWeekCorrection, MerchantWeekState } from './state';
-import type { RulesVersion } from '../rules';
+import type { RulesVersion } from '../shared/rules';
 
 export interface MerchantWeekView {
   merchantId: string;

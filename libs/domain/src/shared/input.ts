@@ -4,8 +4,8 @@
  * throws INVALID_INPUT naming the field.
  */
 import { invalidInput } from '../errors';
-import { compact } from '../time';
-import { EVIDENCE_KINDS, isOneOf, type EvidenceKind } from '../types';
+import { compact } from './time';
+import { EVIDENCE_KINDS, isOneOf, type EvidenceKind } from './types';
 
 /** An evidence item (a reference to stored material: a screenshot, a call record, a document). */
 export interface Evidence {

@@ -1,5 +1,5 @@
-import { pickupRateRule, PUBLISHED_RULES, V1_RULES, V2_RULES } from '../rules-registry';
-import type { Judgement } from '../rules';
+import { pickupRateRule, PUBLISHED_RULES, V1_RULES, V2_RULES } from '../shared/rules-registry';
+import type { Judgement } from '../shared/rules';
 import { caseWeek, MAX_SIMULATION_WEEKS, periodWeeks, rejudgeCase, simulationTotals, weekFigures } from './simulation';
 
 const DAY = 86_400_000;

@@ -11,9 +11,9 @@
  *  - {@link simulationTotals}: the totals of a finished run.
  */
 import { invalidInput } from '../errors';
-import type { RuleSet } from '../rules-registry';
-import { isoWeekOf, weekBounds, type Judgement, type JudgementReason, type MerchantWeek, type WeekStats } from '../rules';
-import type { Outcome, Violation } from '../types';
+import type { RuleSet } from '../shared/rules-registry';
+import { isoWeekOf, weekBounds, type Judgement, type JudgementReason, type MerchantWeek, type WeekStats } from '../shared/rules';
+import type { Outcome, Violation } from '../shared/types';
 
 /** At most this many calendar weeks in one simulation (five years). */
 export const MAX_SIMULATION_WEEKS = 261;

@@ -1,5 +1,5 @@
 import { assessShipping } from './shipping';
-import { at, fact, pickup, snapshot, T0, waybill } from './test-fixtures';
+import { at, fact, pickup, snapshot, T0, waybill } from '../test-fixtures';
 
 describe('assessShipping: the clock', () => {
   it('ONLINE prepaid: starts at payment', () => {

@@ -3,7 +3,7 @@
  * Pure: the app reads the environment and passes strings in.
  */
 import { Duration } from 'luxon';
-import { DomainError } from './errors';
+import { DomainError } from '../errors';
 import type { Flow } from './types';
 
 export interface DisputeSettings {

@@ -1,5 +1,5 @@
 /** Pure time helpers: instants travel as ISO-8601 strings and are compared as epoch milliseconds. */
-import { invalidInput } from './errors';
+import { invalidInput } from '../errors';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 

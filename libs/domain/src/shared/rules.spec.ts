@@ -1,6 +1,6 @@
-import { decide, evolve, initialState, rejudge, type DisputeCommand, type DisputeEvent, type DisputeState } from './dispute';
+import { decide, evolve, initialState, rejudge, type DisputeCommand, type DisputeEvent, type DisputeState } from '../dispute';
 import { casePenalty, isoWeekOf, renderJudgement, validateJudgeContext, weekBounds, weeklyPenaltyPoints, type JudgeContext, type MerchantWeek } from './rules';
-import { at, opened, V1 } from './test-fixtures';
+import { at, opened, V1 } from '../test-fixtures';
 
 const fold = (events: DisputeEvent[]): DisputeState => events.reduce(evolve, initialState());
 function play(given: DisputeEvent[], ...commands: DisputeCommand[]): DisputeEvent[] {

@@ -26,7 +26,7 @@
  * recomputed under another version from the recorded events alone (see rejudge in dispute.ts).
  */
 import { DateTime, IANAZone } from 'luxon';
-import { DomainError, invalidInput } from './errors';
+import { DomainError, invalidInput } from '../errors';
 import { PUBLISHED_RULES, type WeeklyPenalty } from './rules-registry';
 import { toMs } from './time';
 import type { DecidedBy, OrderFactRef, Outcome, Violation } from './types';

@@ -19,7 +19,7 @@
  *  - a week whose statistics are unknown (null) or with no order due for pickup (rate not applicable) is
  *    treated as meeting the threshold — the reading most favourable to the merchant, stated in the basis.
  */
-import { DomainError } from './errors';
+import { DomainError } from '../errors';
 import type { MerchantWeek, Penalty, WeekStats } from './rules';
 import type { Outcome, Violation } from './types';
 
