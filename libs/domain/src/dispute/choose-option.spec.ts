@@ -3,7 +3,7 @@ import { at, pickup, snapshot, waybill } from '../test-fixtures';
 import { pendingDeadlines } from './deadlines';
 import { decide } from './decide';
 import type { DisputeEvent } from './events';
-import { bare, cancelled, chat, choose, defend, fold, L, refunded, shipBy, shipped, spec, U } from './spec-fixtures';
+import { bare, cancelled, chat, choose, defend, fold, L, refunded, shipBy, shipped, spec, U } from './testing';
 
 describe('option table: CONSUMER_CANCELLED', () => {
   it('accepted with a cancellation request on record → settled, capturing the fact', () => {

@@ -2,7 +2,7 @@
 import { at, V2 } from '../test-fixtures';
 import { pendingDeadlines } from './deadlines';
 import { isFinal } from './finality';
-import { choose, fire, fold, play, spec, U } from './spec-fixtures';
+import { choose, fire, fold, play, spec, U } from './testing';
 
 describe('consumer response to an out-of-stock refund', () => {
   const waiting = play(U, choose('OUT_OF_STOCK_REFUND', 31));

@@ -1,7 +1,7 @@
 /** Given/when/then specs: Contest. */
 import { at, V2 } from '../test-fixtures';
 import { pendingDeadlines } from './deadlines';
-import { bare, choose, defend, fire, fold, play, shipBy, shipped, spec, U } from './spec-fixtures';
+import { bare, choose, defend, fire, fold, play, shipBy, shipped, spec, U } from './testing';
 
 describe('contest: the consumer says a claimed settlement was never agreed', () => {
   const settled = play(U, choose('SHIPPED_WITH_PICKUP', 31, shipped));

@@ -1,6 +1,6 @@
 /** Given/when/then specs: ChooseOption NO_FAULT_DEFENSE: requirements and system verification of each reason. */
 import { at, opened, snapshot } from '../test-fixtures';
-import { bare, choose, defend, fold, shipped, shippedLate, spec, U } from './spec-fixtures';
+import { bare, choose, defend, fold, shipped, shippedLate, spec, U } from './testing';
 
 describe('option table: NO_FAULT_DEFENSE', () => {
   it('SHIPPED_WITHIN_DEADLINE proven by the facts → judged NOT_LIABLE by the system', () => {

@@ -1,7 +1,7 @@
 /** Given/when/then specs: Final cases. */
 import { at, pickup, V2 } from '../test-fixtures';
 import { isFinal } from './finality';
-import { cancelled, choose, fire, fold, play, spec, U } from './spec-fixtures';
+import { cancelled, choose, fire, fold, play, spec, U } from './testing';
 import { toDisputeView } from './view';
 
 describe('final cases refuse further commands', () => {

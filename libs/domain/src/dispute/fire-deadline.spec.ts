@@ -3,7 +3,7 @@ import { at, opened, pickup, snapshot, waybill } from '../test-fixtures';
 import { pendingDeadlines } from './deadlines';
 import { decide } from './decide';
 import { isFinal } from './finality';
-import { bare, cancelled, choose, fire, fold, play, shipBy, shipped, shippedLate, spec, U } from './spec-fixtures';
+import { bare, cancelled, choose, fire, fold, play, shipBy, shipped, shippedLate, spec, U } from './testing';
 
 describe('RESPONSE deadline: no choice by responseDueAt → judged by the system from the facts', () => {
   it('late → MERCHANT_LIABLE LATE_SHIPMENT, capturing the assessment', () => {

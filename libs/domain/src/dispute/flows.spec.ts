@@ -1,6 +1,6 @@
 /** Given/when/then specs: The unified flow (one choice) and the legacy flow (a settlement and a defense). */
 import { at, V2 } from '../test-fixtures';
-import { bare, cancelled, choose, defend, fire, fold, L, play, shipBy, shipped, spec, U } from './spec-fixtures';
+import { bare, cancelled, choose, defend, fire, fold, L, play, shipBy, shipped, spec, U } from './testing';
 import { toDisputeView } from './view';
 
 describe('unified flow: exactly one choice', () => {

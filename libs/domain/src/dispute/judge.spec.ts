@@ -1,7 +1,7 @@
 /** Given/when/then specs: Judge (adjudicator). */
 import { at, V2 } from '../test-fixtures';
 import type { DisputeCommand } from './commands';
-import { bare, choose, defend, fold, play, shipped, spec, U } from './spec-fixtures';
+import { bare, choose, defend, fold, play, shipped, spec, U } from './testing';
 
 describe('adjudicator judgement', () => {
   const review = play(U, defend('FORCE_MAJEURE', 31, bare, [{ kind: 'DOCUMENT', ref: 'x' }]));

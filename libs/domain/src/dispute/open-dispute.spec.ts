@@ -1,6 +1,6 @@
 /** Given/when/then specs: OpenDispute. */
 import { at, SETTINGS } from '../test-fixtures';
-import { bare, choose, spec, U } from './spec-fixtures';
+import { bare, choose, spec, U } from './testing';
 
 describe('OpenDispute', () => {
   it('records the flow, the response deadline and the settings windows', () => {

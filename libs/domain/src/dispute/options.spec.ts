@@ -1,7 +1,7 @@
 /** Given/when/then specs: evaluateOptions (GET options). */
 import { at } from '../test-fixtures';
 import { evaluateOptions } from './options';
-import { bare, cancelled, choose, fold, L, play, shipBy, U } from './spec-fixtures';
+import { bare, cancelled, choose, fold, L, play, shipBy, U } from './testing';
 
 describe('evaluateOptions (GET options)', () => {
   it('lists every option with availability, missing facts and required inputs', () => {

@@ -1,7 +1,7 @@
 /** Given/when/then specs: evolve: replaying a case from its events. */
 import { at, V2 } from '../test-fixtures';
 import type { DisputeEvent } from './events';
-import { choose, fold, play, shipped, U } from './spec-fixtures';
+import { choose, fold, play, shipped, U } from './testing';
 
 describe('replaying a case needs no order stream', () => {
   it('every event is plain JSON and folding them reproduces the state', () => {

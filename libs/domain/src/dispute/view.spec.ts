@@ -1,6 +1,6 @@
 /** Given/when/then specs: toDisputeView. */
 import { at } from '../test-fixtures';
-import { chat, fire, fold, play, shipBy, U } from './spec-fixtures';
+import { chat, fire, fold, play, shipBy, U } from './testing';
 import { toDisputeView } from './view';
 
 describe('toDisputeView', () => {
