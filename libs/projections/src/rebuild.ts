@@ -1,4 +1,4 @@
-import type { EventStore, Position, SqlDatabase, SqlExecutor } from '@app/event-store';
+import type { EventStore, Position, ReadAllPage, RecordedEvent, SqlDatabase, SqlExecutor } from '@app/event-store';
 import { comparePositions, MIGRATIONS_LOCK_KEY, START, withSchemaLock } from '@app/event-store';
 import { CHECKPOINT_DDL, readCheckpoint } from './checkpoints';
 import { FAILURES_DDL, parkedEventIds } from './failures';
@@ -13,6 +13,13 @@ export const REBUILD_PREFIX = 'rebuild_';
 const SETTLE_ATTEMPTS = 250;
 const SETTLE_IDLE_ATTEMPTS = 25;
 const SETTLE_DELAY_MS = 20;
+/** Pages read ahead of the slowest projection while catching up (bounds the rebuild's memory). */
+const MAX_QUEUED_PAGES = 4;
+
+/** Non-unique secondary indexes are built after the catch-up (unique ones stay: they are constraints, and conflict targets). */
+function isDeferrableIndex(ddl: string): boolean {
+  return /^\s*CREATE\s+INDEX\b/i.test(ddl);
+}
 
 export interface RebuildProgress {
   applied: number;
@@ -71,7 +78,7 @@ export async function rebuildProjections(
     await tx.query(FAILURES_DDL);
     for (const p of projections) for (const ddl of p.ddl) await tx.query(withPrefix(ddl, ''));
     await dropPrefixed(tx, projections, REBUILD_PREFIX);
-    for (const p of projections) for (const ddl of p.ddl) await tx.query(withPrefix(ddl, REBUILD_PREFIX));
+    for (const p of projections) for (const ddl of p.ddl) if (!isDeferrableIndex(ddl)) await tx.query(withPrefix(ddl, REBUILD_PREFIX));
   });
 
   // Events an operator parked are skipped by the rebuild exactly as by the live projector.
@@ -104,8 +111,63 @@ export async function rebuildProjections(
       }
     }
   };
+  /**
+   * The catch-up outside any lock, on both cores: the next page is read while the current one is applied,
+   * and every projection applies the pages in order on its own connection and in its own transactions (they
+   * write disjoint tables), so one projection's folding in this process overlaps the others' statements in
+   * PostgreSQL. Each projection still sees every event in global order, batch after batch, exactly as the
+   * sequential path: the tables come out the same (the compare below checks it). The batches' commits are
+   * asynchronous (synchronous_commit = off): the rebuild tables are scratch until the swap, a crash drops them
+   * at the next start, and the swap itself commits durably. On PGlite (one connection) this degrades to the
+   * sequential order.
+   */
+  const catchUp = async (limit: Position) => {
+    const chains: Promise<void>[] = projections.map(() => Promise.resolve());
+    const queued: Promise<void>[] = [];
+    const applyOne = (p: Projection, events: RecordedEvent[]) =>
+      db.transaction(async (x) => {
+        await x.query('SET LOCAL synchronous_commit = off');
+        const skip = parked.get(p.name)!;
+        const live = skip.size ? events.filter((e) => !skip.has(e.eventId)) : events;
+        if (live.length) await p.apply(x, live, REBUILD_PREFIX);
+      });
+    let after = position;
+    let next: Promise<ReadAllPage> | null = store.readAll({ after, maxCount: batchSize });
+    try {
+      while (next) {
+        const page: ReadAllPage = await next;
+        next = null;
+        const events = page.events.filter((e) => comparePositions(e.position, limit) <= 0);
+        if (events.length === 0) break;
+        after = events[events.length - 1].position;
+        const last = events.length < page.events.length || page.isEnd || comparePositions(after, limit) >= 0;
+        if (!last) {
+          next = store.readAll({ after, maxCount: batchSize }); // read ahead while this page is applied
+          next.catch(() => undefined); // awaited above in the next turn; never an unhandled rejection
+        }
+        const pageEnd = after;
+        const done = Promise.all(projections.map((p, i) => (chains[i] = chains[i].then(() => applyOne(p, events))))).then(() => {
+          if (comparePositions(pageEnd, position) > 0) position = pageEnd;
+          applied += events.length;
+          const secs = (performance.now() - t0) / 1000;
+          options.onProgress?.({ applied, position, head, eventsPerSecond: secs > 0 ? applied / secs : 0 });
+        });
+        done.catch(() => undefined); // awaited below
+        queued.push(done);
+        while (queued.length >= MAX_QUEUED_PAGES) await queued.shift();
+      }
+    } finally {
+      await Promise.allSettled(queued);
+    }
+    await Promise.all(queued);
+  };
   // Catch up with the log without blocking the live projector.
-  await applyUntil(head, null);
+  await catchUp(head);
+  // The secondary indexes, built once over the caught-up tables (instead of maintained row by row), before
+  // the compare and the swap.
+  await withSchemaLock(db, async (tx) => {
+    for (const p of projections) for (const ddl of p.ddl) if (isDeferrableIndex(ddl)) await tx.query(withPrefix(ddl, REBUILD_PREFIX));
+  });
 
   // Compare and swap with the live tables locked. The rebuilt tables must stand at exactly the live
   // checkpoint, which keeps moving while the live projector runs, so this may take a few attempts:
@@ -173,7 +235,7 @@ export async function rebuildProjections(
       return { position, applied, seconds, eventsPerSecond: seconds > 0 ? applied / seconds : 0, comparisons, matched, swapped: swap };
     });
     if (!('retry' in outcome)) return outcome;
-    if (outcome.retry === 'ahead') await applyUntil(outcome.target, null);
+    if (outcome.retry === 'ahead') await catchUp(outcome.target);
     else await new Promise((resolve) => setTimeout(resolve, SETTLE_DELAY_MS));
   }
 }
