@@ -129,7 +129,7 @@ export async function startService(name: string, opts: ServiceOptions): Promise<
   const proc = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const child = new Child(name, proc, port);
   proc.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  await waitHttp(child, '/health', 120_000);
+  await waitHttp(child, '/health', 600_000);
   return child;
 }
 
@@ -139,6 +139,20 @@ export async function startBareServer(databaseUrl: string, poolSize: number): Pr
   const [cmd, args] = pinned(0, [path.join(__dirname, 'bare-server.js')]);
   const proc = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, POOL_SIZE: String(poolSize) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const child = new Child('bare-fastify', proc, port);
+  await waitHttp(child, '/health', 30_000);
+  return child;
+}
+
+/** The Emmett contender (emmett-server.ts): the same choice command on Emmett, same core and pool size as the service. */
+export async function startEmmettServer(databaseUrl: string, poolSize: number): Promise<Child> {
+  const port = await freePort();
+  const [cmd, args] = pinned(0, [path.join(__dirname, 'emmett-server.js')]);
+  const proc = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: databaseUrl, POOL_SIZE: String(poolSize), AUTH_JWT_SECRET: SECRET },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const child = new Child('emmett-fastify', proc, port);
   await waitHttp(child, '/health', 30_000);
   return child;
 }

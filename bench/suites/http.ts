@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client, Pool } from 'pg';
+import { Client, Pool, types as pgTypes } from 'pg';
 import { comparePositions, PgDatabase, SqlEventStore, START } from '@app/event-store';
 import { mintToken } from '@app/config';
 import { newestProfile, profileMarkdown, summarizeProfile } from '../lib/cpuprofile';
@@ -16,7 +16,7 @@ import type { LoadResult, LoadSpec } from '../lib/loadgen';
 import { createThrowawayDb } from '../lib/pg';
 import type { Report } from '../lib/report';
 import { factOrder, MERCHANTS, openCase, writeCases } from '../lib/seed';
-import { PINNING, SECRET, startBareServer, startService, waitCaughtUp, type Child } from '../lib/service';
+import { PINNING, SECRET, startBareServer, startEmmettServer, startService, waitCaughtUp, type Child } from '../lib/service';
 import { fmt, median, nowMs, ratio, rotate, sleep, summarize } from '../lib/stats';
 
 export interface HttpOptions {
@@ -38,7 +38,7 @@ export async function tokensFor(): Promise<Record<string, string>> {
   return tokens;
 }
 
-type Kind = 'bare' | 'choice' | 'facts';
+type Kind = 'bare' | 'choice' | 'facts' | 'emmett';
 
 export async function httpSuite(report: Report, opts: HttpOptions): Promise<void> {
   const section = report.section(
@@ -49,6 +49,9 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       `Load: autocannon 9 in its own process, ${opts.connections} connections for saturation (${opts.satSeconds} s per run), 16 connections at fixed rates (${opts.rateSeconds} s). ` +
       `"choice": POST /disputes/{id}/choice on a fresh open dispute per request (merchant JWT of the dispute's merchant; options rotate OUT_OF_STOCK_REFUND / SHIPPED_WITH_PICKUP / NO_FAULT_DEFENSE, all valid): ` +
       `auth → validation → load dispute + order streams → merchant week stats (read model) → decide → append (exact expected revision) → response. ` +
+      `"Emmett": the same choice command (same domain decider, same merchant JWT check, same body and answer) written on Emmett's CommandHandler ` +
+      `(@event-driven-io/emmett + emmett-postgresql 0.42: aggregate the dispute stream, read the order stream, decide, append with the expected stream version, retry on a version conflict) behind a bare Fastify route (bench/lib/emmett-server.ts), ` +
+      `on Emmett's PostgreSQL event store in the same database, pg pool 10, pinned like the service; its open disputes seeded the same way (the same generated cases, appended through Emmett's appendToStream) and loaded by the same load generator. ` +
       `"facts": POST /orders/{id}/facts (WAYBILL_UPLOADED, unique waybill) round-robin over paid orders. ${opts.rounds} round(s), contenders alternating (rotated start); ` +
       `after every service run the next run waits until the service's projections caught up, so background projection work never overlaps a measurement. ` +
       `Latency percentiles from every response's own time (float ms); errors = socket errors + timeouts + non-2xx. CPU per request: the serving process and the database's PostgreSQL backends (/proc), from the start of a run until the service's projections caught up with it (projection work included).`,
@@ -59,6 +62,8 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
   const store = new SqlEventStore(sqlDb, { kind: 'postgres' });
   let service: Child | null = null;
   let bare: Child | null = null;
+  let emmettSrv: Child | null = null;
+  let emtPool: Pool | null = null;
   const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-prof-'));
   try {
     await store.init();
@@ -76,6 +81,43 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       });
       return r;
     };
+    // The Emmett contender's store: same cases, appended through Emmett. Its driver layer (dumbo) replaces pg's
+    // process-wide type parsers; they are put back after every use so nothing else in this process sees them.
+    const savedParsers = [20, 114, 3802].map((oid) => [oid, pgTypes.getTypeParser(oid)] as const);
+    const restoreParsers = () => {
+      for (const [oid, parser] of savedParsers) pgTypes.setTypeParser(oid, parser as (v: string) => unknown);
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const emmettPg = require('@event-driven-io/emmett-postgresql') as typeof import('@event-driven-io/emmett-postgresql');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const emmett = require('@event-driven-io/emmett') as typeof import('@event-driven-io/emmett');
+    emtPool = new Pool({ connectionString: db.url, max: 16 });
+    const emt = emmettPg.getPostgreSQLEventStore(db.url, { connectionOptions: { pool: emtPool } });
+    await emt.schema.migrate();
+    restoreParsers();
+    const emtAppender = {
+      appendToStream: async (stream: string, events: { type: string; data: unknown; metadata?: Record<string, unknown> }[]) => {
+        await emt.appendToStream(stream, events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata })), {
+          expectedStreamVersion: emmett.STREAM_DOES_NOT_EXIST,
+        });
+      },
+    } as unknown as SqlEventStore;
+    const emtTargets: { disputeId: string; merchantId: string }[] = [];
+    let emtSeq = 0;
+    let emtOffset = 0;
+    const seedEmmett = async (n: number) => {
+      const base = emtSeq;
+      emtSeq += n;
+      try {
+        return await writeCases(emtAppender, n, (i) => openCase(base + i, Date.now(), 'emt'), { onCase: (c) => emtTargets.push({ disputeId: c.disputeId!, merchantId: c.merchantId }) });
+      } finally {
+        restoreParsers();
+      }
+    };
+    const ensureEmmett = async (needed: number) => {
+      const left = emtTargets.length - emtOffset;
+      if (left < needed) await seedEmmett(Math.ceil(needed - left + 500));
+    };
     const factTargets: { orderId: string }[] = [];
     const seedFacts = await writeCases(store, 4000, (i) => factOrder(i, seededAt, 'fact'), { onCase: (c) => factTargets.push({ orderId: c.orderId }) });
     const firstChoices = await seedChoices(opts.satSeconds * 1500);
@@ -86,8 +128,10 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     let choiceOffset = 0;
     let factsOffset = 0;
 
+    await seedEmmett(opts.satSeconds * 1500);
     service = await startService('service', { databaseUrl: db.url });
     bare = await startBareServer(db.url, 10);
+    emmettSrv = await startEmmettServer(db.url, 10);
     await waitCaughtUp(admin, 600_000);
 
     const ensureChoicesNoWait = async (needed: number) => {
@@ -106,36 +150,43 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       const seconds = extra.duration ?? opts.satSeconds;
       let spec: LoadSpec;
       if (kind === 'bare') spec = { url: bare!.url, kind: 'bare', connections: opts.connections, tokens, duration: seconds, ...extra };
-      else if (kind === 'choice') {
+      else if (kind === 'emmett') {
+        await ensureEmmett(Math.ceil(expectRps * seconds * 2.5) + opts.connections * 2);
+        spec = { url: emmettSrv!.url, kind: 'choice', connections: opts.connections, tokens, duration: seconds, targetsFile: targetsFile('emmett', emtTargets), offset: emtOffset, ...extra };
+      } else if (kind === 'choice') {
         await ensureChoices(Math.ceil(expectRps * seconds * 2.5) + opts.connections * 2);
         spec = { url: service!.url, kind: 'choice', connections: opts.connections, tokens, duration: seconds, targetsFile: targetsFile('choice', choiceTargets), offset: choiceOffset, ...extra };
       } else spec = { url: service!.url, kind: 'facts', connections: opts.connections, tokens, duration: seconds, targetsFile: factsFile, offset: factsOffset, occurredAt, ...extra };
       // CPU of the serving process and of the database's backends, from the start of the run until the
       // service's projections caught up with what the run wrote (so projection work is counted too).
-      const app = kind === 'bare' ? bare! : service!;
+      const app = kind === 'bare' ? bare! : kind === 'emmett' ? emmettSrv! : service!;
       const a0 = procCpuMs(app.pid);
       const b0 = await backendsCpu(admin, db.name);
-      const r = await runLoad(spec, kind === 'bare' ? bare! : service!);
+      const r = await runLoad(spec, app);
       if (kind === 'choice') choiceOffset += r.used;
+      if (kind === 'emmett') emtOffset += r.used;
       if (kind === 'facts') factsOffset += r.used;
-      if (kind !== 'bare') await waitCaughtUp(admin, 600_000);
+      if (kind === 'choice' || kind === 'facts') await waitCaughtUp(admin, 600_000);
       const b1 = await backendsCpu(admin, db.name);
       if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${kind} run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}, e.g. ${r.errorSamples.join(' | ')}`);
       return { ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok) };
     };
 
     // ---- saturation, alternating
-    const kinds: Kind[] = ['bare', 'choice', 'facts'];
-    const sat: Record<Kind, Measured[]> = { bare: [], choice: [], facts: [] };
+    const kinds: Kind[] = ['bare', 'choice', 'facts', 'emmett'];
+    const sat: Record<Kind, Measured[]> = { bare: [], choice: [], facts: [], emmett: [] };
     let choiceRpsGuess = 1500;
+    let emtRpsGuess = 1500;
     await run('bare', { duration: 1 }, 0); // warm-up
     await run('choice', { duration: 1 }, choiceRpsGuess);
     await run('facts', { duration: 1 }, 0);
+    await run('emmett', { duration: 1 }, choiceRpsGuess);
     for (let round = 0; round < opts.rounds; round++) {
       for (const k of rotate(kinds, round)) {
-        const r = await run(k, {}, choiceRpsGuess);
+        const r = await run(k, {}, k === 'emmett' ? emtRpsGuess : choiceRpsGuess);
         sat[k].push(r);
         if (k === 'choice') choiceRpsGuess = Math.max(100, r.rps);
+        if (k === 'emmett') emtRpsGuess = Math.max(100, r.rps);
       }
     }
     const row = (label: string, rs: Measured[], rate: string) => [
@@ -153,7 +204,15 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     const headers = ['route', 'offered', 'req/s (median)', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'server process CPU ms/req', 'PG CPU ms/req', 'req/s per round'];
     section.tables.push({
       caption: 'Saturation',
-      table: { headers, rows: [row('bare Fastify + INSERT', sat.bare, 'max'), row('POST /disputes/{id}/choice', sat.choice, 'max'), row('POST /orders/{id}/facts', sat.facts, 'max')] },
+      table: {
+        headers,
+        rows: [
+          row('bare Fastify + INSERT', sat.bare, 'max'),
+          row('POST /disputes/{id}/choice', sat.choice, 'max'),
+          row('POST /orders/{id}/facts', sat.facts, 'max'),
+          row('choice on Emmett (Fastify + CommandHandler)', sat.emmett, 'max'),
+        ],
+      },
     });
     const bareSat = median(sat.bare.map((r) => r.rps));
     const choiceSat = median(sat.choice.map((r) => r.rps));
@@ -161,6 +220,13 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     const rChoice = ratio(choiceSat, bareSat);
     section.targets.push({ name: 'choice ÷ bare Fastify+INSERT at saturation', value: rChoice, target: '≥ 0.5', met: rChoice >= 0.5 });
     section.notes.push(`facts ÷ bare at saturation = ${fmt(ratio(factsSat, bareSat), 2)} (no target).`);
+    const emtSat = median(sat.emmett.map((r) => r.rps));
+    const rEmt = ratio(choiceSat, emtSat);
+    section.targets.push({ name: 'choice (ours, as deployed) ÷ the same choice on Emmett, at saturation', value: rEmt, target: '≥ 1.5', met: rEmt >= 1.5 });
+    section.notes.push(
+      `Emmett contender: ${fmt(emtSat)} req/s at saturation, ${fmt(median(sat.emmett.map((r) => r.appCpuMs)), 2)} ms of its process's CPU and ${fmt(median(sat.emmett.map((r) => r.pgCpuMs)), 2)} ms of PostgreSQL CPU per request ` +
+        `(ours: ${fmt(median(sat.choice.map((r) => r.appCpuMs)), 2)} + ${fmt(median(sat.choice.map((r) => r.pgCpuMs)), 2)} ms including its projections). Emmett ÷ bare = ${fmt(ratio(emtSat, bareSat), 2)}.`,
+    );
 
     // ---- fixed rates: half the choice saturation rate (the target), the same absolute rate on the bare route
     const halfChoice = Math.max(10, Math.floor(choiceSat / 2));
@@ -193,8 +259,12 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       await service.stop();
       const svcFull = service;
       service = await startService('service-no-background', { databaseUrl: db.url, env: { RUN_BACKGROUND: 'false' } });
-      const nb: Record<string, Measured[]> = { bare: [], choice: [] };
-      const runNb = async (k: 'bare' | 'choice') => {
+      const nb: Record<string, Measured[]> = { bare: [], choice: [], emmett: [] };
+      const runNb = async (k: 'bare' | 'choice' | 'emmett') => {
+        if (k === 'emmett') {
+          nb.emmett.push(await run('emmett', {}, emtRpsGuess));
+          return;
+        }
         const app = k === 'bare' ? bare! : service!;
         const a0 = procCpuMs(app.pid);
         const b0 = await backendsCpu(admin, db.name);
@@ -209,13 +279,17 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${k} (no background) run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}, e.g. ${r.errorSamples.join(' | ')}`);
         nb[k].push({ ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok) });
       };
-      for (let round = 0; round < opts.rounds; round++) for (const k of rotate(['bare', 'choice'] as const, round)) await runNb(k);
+      for (let round = 0; round < opts.rounds; round++) for (const k of rotate(['bare', 'choice', 'emmett'] as const, round)) await runNb(k);
       section.tables.push({
         caption: 'Saturation, the command path alone: the service with RUN_BACKGROUND=false (projections, deadline scheduler and checkpointer off), alternating with the bare route',
-        table: { headers, rows: [row('bare Fastify + INSERT', nb.bare, 'max'), row('POST /disputes/{id}/choice (no background work)', nb.choice, 'max')] },
+        table: {
+          headers,
+          rows: [row('bare Fastify + INSERT', nb.bare, 'max'), row('POST /disputes/{id}/choice (no background work)', nb.choice, 'max'), row('choice on Emmett (Fastify + CommandHandler)', nb.emmett, 'max')],
+        },
       });
       const rNb = ratio(median(nb.choice.map((r) => r.rps)), median(nb.bare.map((r) => r.rps)));
-      section.notes.push(`Without background work in the service, choice ÷ bare at saturation = ${fmt(rNb, 2)}.`);
+      const rNbEmt = ratio(median(nb.choice.map((r) => r.rps)), median(nb.emmett.map((r) => r.rps)));
+      section.notes.push(`Without background work in the service, choice ÷ bare at saturation = ${fmt(rNb, 2)}; choice ÷ Emmett = ${fmt(rNbEmt, 2)} (neither runs projections then).`);
       await service.stop();
       void svcFull;
       service = await startService('service', { databaseUrl: db.url });
@@ -340,6 +414,8 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
   } finally {
     await service?.stop().catch(() => undefined);
     await bare?.stop().catch(() => undefined);
+    await emmettSrv?.stop().catch(() => undefined);
+    await emtPool?.end().catch(() => undefined);
     await store.close().catch(() => undefined);
     await sqlDb.close().catch(() => undefined);
     await admin.end().catch(() => undefined);
