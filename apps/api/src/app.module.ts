@@ -1,51 +1,47 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '@app/config';
-import { AuthGuard } from './auth/auth';
-import { IdempotencyInterceptor } from './http/idempotency';
-import { MetricsController } from './infra/metrics';
-import { HealthController } from './health/health.controller';
-import { PersistenceModule } from './infra/persistence.module';
-import { CoreModule } from './infra/core.module';
-import { OrdersController } from './orders/orders.controller';
-import { OrdersService } from './orders/orders.service';
-import { DisputesController } from './disputes/disputes.controller';
-import { DisputesService } from './disputes/disputes.service';
-import { DisputeReactions } from './disputes/dispute-reactions';
-import { ProjectionsService } from './read-models/projections.service';
-import { ReadModelsController } from './read-models/read-models.controller';
-import { DeadlinesService } from './deadlines/deadlines.service';
-import { DeadlinesController } from './deadlines/deadlines.controller';
-import { AuditController } from './audit/audit.controller';
+import { PlatformModule } from './platform/platform.module';
+import { HealthModule } from './platform/health/health.module';
+import { OrdersModule } from './orders/orders.module';
+import { DisputesModule } from './disputes/disputes.module';
+import { ReadModelsModule } from './read-models/read-models.module';
+import { DeadlinesModule } from './deadlines/deadlines.module';
+import { AuditModule } from './audit/audit.module';
 import { DelaysModule } from './delays/delays.module';
 import { SimulationsModule } from './simulations/simulations.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { MerchantWeeksModule } from './merchant-weeks/merchant-weeks.module';
 import { AppealsModule } from './appeals/appeals.module';
-import { COMMAND_HANDLERS } from './app/commands';
 import { ConsoleModule } from './console/console';
 import { RateLimits } from './rate-limit/rate-limits';
 
+/**
+ * The composition root: the platform (global) and one module per feature. Ports are wired here: the dispute
+ * feature gets its week statistics from merchant-weeks and its delay excuses from delays; the order feature
+ * gets its event reactions from disputes; /health gets the projection status from the read models.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const disputes = DisputesModule.register({ imports: [MerchantWeeksModule, DelaysModule] });
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(config), PersistenceModule.forRoot(config), DelaysModule, SimulationsModule, WebhooksModule, ConsoleModule, MerchantWeeksModule, AppealsModule],
-      controllers: [HealthController, MetricsController, OrdersController, DisputesController, ReadModelsController, DeadlinesController, AuditController],
-      providers: [
-        OrdersService,
-        DisputesService,
-        DisputeReactions,
-        ProjectionsService,
-        DeadlinesService,
-        RateLimits,
-        ...COMMAND_HANDLERS,
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      imports: [
+        PlatformModule.forRoot(config),
+        HealthModule.forRoot(ReadModelsModule),
+        ReadModelsModule,
+        OrdersModule.register({ reactionsFrom: [disputes] }),
+        disputes,
+        DelaysModule,
+        DeadlinesModule,
+        MerchantWeeksModule,
+        AppealsModule,
+        AuditModule,
+        SimulationsModule,
+        WebhooksModule,
+        ConsoleModule,
       ],
-      exports: [DisputesService, OrdersService, ProjectionsService],
+      providers: [RateLimits],
     };
   }
 }

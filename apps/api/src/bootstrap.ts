@@ -8,12 +8,12 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
 import { createRootLogger, PinoNestLogger } from './infra/logger';
-import { ProblemFilter, validationProblem } from './http/problem';
-import { Metrics } from './infra/metrics';
+import { ProblemFilter, validationProblem } from './platform/http/problem';
+import { Metrics } from './platform/metrics/metrics';
 import { registerConsole } from './console/console';
 import { RateLimits } from './rate-limit/rate-limits';
-import { inputGuardServerOptions, installInputGuards } from './http/input-guard';
-import { NoBodyInterceptor } from './http/no-body.interceptor';
+import { inputGuardServerOptions, installInputGuards } from './platform/http/input-guard';
+import { NoBodyInterceptor } from './platform/http/no-body.interceptor';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT = 1024 * 1024;

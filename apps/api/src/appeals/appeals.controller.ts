@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { disputeStream, toDisputeView, type DisputeState } from '@app/domain';
-import { contextFrom, type CommandContext } from '../app/command-context';
-import { setPosition } from '../app/position-header';
-import type { Handled } from '../app/aggregate-repository';
-import { type Actor, CurrentActor, Roles } from '../auth/auth';
-import { DisputeIdParam } from '../dto/params';
+import { contextFrom, type CommandContext } from '../platform/commands/command-context';
+import { setPosition } from '../platform/http/position-header';
+import type { Handled } from '../platform/commands/aggregate-repository';
+import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
+import { DisputeIdParam } from '../platform/validation/params';
 import { Answers } from '../openapi/decorators';
 import { AppealDto } from './appeals.dto';
 import { AppealsService } from './appeals.service';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { EvidenceDto } from '../dto/disputes.dto';
+import { EvidenceDto } from '../disputes/disputes.dto';
 
 export class AppealDto {
   @ApiProperty({ description: "The merchant's statement: why the liability is wrong", example: 'The carrier scanned the parcel late; our handover record shows pickup on time.' })

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { disputeDecider, disputeStream, type DisputeState } from '@app/domain';
+import { disputeStream, disputeDecider, type DisputeState } from '@app/domain';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AggregateRepository, type Handled } from '../app/aggregate-repository';
-import type { CommandContext } from '../app/command-context';
-import { assertVisible, notFound } from '../app/tenancy';
-import type { Actor } from '../auth/auth';
+import { AggregateRepository, type Handled } from '../platform/commands/aggregate-repository';
+import type { CommandContext } from '../platform/commands/command-context';
+import { assertVisible, notFound } from '../platform/auth/tenancy';
+import type { Actor } from '../platform/auth/auth';
 import type { AppealDto } from './appeals.dto';
 
 /**

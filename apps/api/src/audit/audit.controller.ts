@@ -1,13 +1,13 @@
 import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Answers } from '../openapi/decorators';
-import { StreamParam } from '../dto/params';
-import { ConsistencyQuery, GlobalPageQuery, InclusionQuery, StreamPageQuery } from '../dto/queries';
+import { StreamParam } from '../platform/validation/params';
+import { ConsistencyQuery, GlobalPageQuery, InclusionQuery, StreamPageQuery } from './audit.dto';
 import type { FastifyReply } from 'fastify';
 import { exportPublicKey, MerkleLogError, verifyStreamChain } from '@app/audit';
 import { EVENT_STORE, parsePosition, START, type EventStore, type RecordedEvent } from '@app/event-store';
-import { Roles } from '../auth/auth';
-import { ProblemException } from '../http/problem';
+import { Roles } from '../platform/auth/auth';
+import { ProblemException } from '../platform/http/problem';
 import { ProjectionsService } from '../read-models/projections.service';
 
 /** The raw event as auditors see it (contract: stream, revision, position, eventId, type, data, metadata, recordedAt, hash, prevHash). */

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Answers } from '../openapi/decorators';
-import { Roles } from '../auth/auth';
+import { Roles } from '../platform/auth/auth';
 import { DeadlinesService } from './deadlines.service';
 
 @ApiTags('deadlines')

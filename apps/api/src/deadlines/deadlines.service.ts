@@ -1,20 +1,35 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { dueDeadlines } from '@app/projections';
+import { CommandBus } from '@nestjs/cqrs';
+import { dueDeadlines, dueDelayDeadlines } from '@app/projections';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { systemContext } from '../app/command-context';
-import { DisputesService } from '../disputes/disputes.service';
+import { systemContext } from '../platform/commands/command-context';
+import { Metrics } from '../platform/metrics/metrics';
+import { FireDeadlineCommand } from '../disputes/commands/fire-deadline.handler';
 import { ProjectionsService } from '../read-models/projections.service';
-import { Metrics } from '../infra/metrics';
-import { DelayDeadlines } from '../delays/delay-deadlines';
+import { DelaysService } from '../delays/delays.service';
 import { WeekSettlementService } from '../merchant-weeks/week-settlement.service';
 
+/** One kind of due item: how to list those due now, name one, fire one, and wait for the read model it comes from. */
+interface DeadlineSource<D> {
+  name: string;
+  due(now: string): Promise<D[]>;
+  key(d: D): string;
+  kind(d: D): string;
+  fire(d: D): Promise<boolean>;
+  /** Waits until the read model listing the due items applied the events just recorded. */
+  settle(): Promise<unknown>;
+}
+
 /**
- * Deadlines are derived from events (the `deadlines` read model holds each case's pending deadlines; the
- * `delays` read model holds delay-card expiries and delay-report review due times; merchant-week closes
- * follow from the calendar and the `order_shipping` / `merchant_weeks` read models) and
- * fired by a scheduler inside the service every DEADLINE_POLL_INTERVAL. Firing is exactly-once even with
- * several instances: the dispute decider ignores a deadline that is no longer pending, and the append uses
- * the stream's exact expected revision, so a second instance firing the same deadline records nothing.
+ * The service's one deadline scheduler. Deadlines are derived from events and fired every
+ * DEADLINE_POLL_INTERVAL (while RUN_BACKGROUND is on) and by POST /deadlines/run:
+ *  - delay cards unanswered at their expiry are cancelled, delay reports unreviewed at their review due time
+ *    flagged overdue (the `delays` read model);
+ *  - merchant-weeks whose close is due get their assessment (week settlement, from read models caught up
+ *    with the log: an assessment is final);
+ *  - each case's pending deadlines fire (the `deadlines` read model) through FireDeadlineCommand.
+ * Firing is exactly-once even with several instances: the deciders ignore what is no longer due, and appends
+ * use the stream's exact expected revision, so a second instance firing the same deadline records nothing.
  */
 @Injectable()
 export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -22,15 +37,37 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
+  private readonly delayDeadlines: DeadlineSource<Awaited<ReturnType<typeof dueDelayDeadlines>>[number]>;
+  private readonly disputeDeadlines: DeadlineSource<Awaited<ReturnType<typeof dueDeadlines>>[number]>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly disputes: DisputesService,
+    private readonly commands: CommandBus,
     private readonly projections: ProjectionsService,
     private readonly metrics: Metrics,
-    private readonly delayDeadlines: DelayDeadlines,
+    private readonly delays: DelaysService,
     private readonly weekSettlement: WeekSettlementService,
-  ) {}
+  ) {
+    this.delayDeadlines = {
+      name: 'delay',
+      due: (now) => dueDelayDeadlines(this.delays.db, now, 200),
+      key: (d) => (d.kind === 'DELAY_CARD_EXPIRY' ? `card|${d.orderId}` : `report|${d.reportId}`),
+      kind: (d) => d.kind,
+      fire: (d) =>
+        d.kind === 'DELAY_CARD_EXPIRY'
+          ? this.delays.expireCard(d.orderId, systemContext('deadline:DELAY_CARD_EXPIRY'))
+          : this.delays.flagOverdue(d.reportId, systemContext('deadline:DELAY_REPORT_OVERDUE')),
+      settle: () => this.delays.waitForReadModel(),
+    };
+    this.disputeDeadlines = {
+      name: 'dispute',
+      due: (now) => dueDeadlines(this.projections.db, now, 200),
+      key: (d) => `${d.disputeId}|${d.deadline}|${d.dueAt}`,
+      kind: (d) => d.deadline,
+      fire: (d) => this.commands.execute(new FireDeadlineCommand(d.disputeId, d.deadline, systemContext(`deadline:${d.deadline}`))),
+      settle: () => this.projections.catchUp(),
+    };
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.RUN_BACKGROUND) return;
@@ -59,9 +96,8 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
 
   private async fireDue(force: boolean): Promise<number> {
     const caughtUp = await this.projections.catchUp();
-    // Delay cards expiring and delay reports overdue for review (their own read model and streams).
-    let fired = await this.delayDeadlines.runOnce();
-    // Merchant-weeks whose close (WEEK_CLOSE_DELAY after the week's end) is due: the week's assessment.
+    await this.delays.waitForReadModel();
+    let fired = await this.drain(this.delayDeadlines);
     // Only from read models that reached the head of the log: a week's assessment is final, so it must not be
     // taken from an order_shipping / judgements table still behind (the next run settles it).
     try {
@@ -70,25 +106,28 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
     } catch (e) {
       this.logger.error({ err: e }, 'week settlement failed; retrying on the next run');
     }
+    return fired + (await this.drain(this.disputeDeadlines));
+  }
+
+  /** Fires what is due until nothing new is (a fired deadline may make another one due, e.g. a contest window already past). */
+  private async drain<D>(source: DeadlineSource<D>): Promise<number> {
+    let fired = 0;
     const seen = new Set<string>();
     for (;;) {
-      const now = new Date().toISOString();
-      const due = (await dueDeadlines(this.projections.db, now, 200)).filter((d) => !seen.has(`${d.disputeId}|${d.deadline}|${d.dueAt}`));
+      const due = (await source.due(new Date().toISOString())).filter((d) => !seen.has(source.key(d)));
       if (due.length === 0) return fired;
       for (const d of due) {
-        seen.add(`${d.disputeId}|${d.deadline}|${d.dueAt}`);
-        const ctx = systemContext(`deadline:${d.deadline}`);
+        seen.add(source.key(d));
         try {
-          if (await this.disputes.fireDeadline(d.disputeId, d.deadline, ctx)) {
+          if (await source.fire(d)) {
             fired++;
-            this.metrics.deadlinesFired.inc({ deadline: d.deadline });
+            this.metrics.deadlinesFired.inc({ deadline: source.kind(d) });
           }
         } catch (e) {
-          this.logger.error({ err: e, disputeId: d.disputeId, deadline: d.deadline }, 'deadline could not be fired');
+          this.logger.error({ err: e, deadline: d }, `${source.name} deadline could not be fired`);
         }
       }
-      // Newly recorded events may have produced new due deadlines (e.g. a contest window already past).
-      await this.projections.catchUp();
+      await source.settle();
     }
   }
 

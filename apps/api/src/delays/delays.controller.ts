@@ -9,10 +9,10 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { contextFrom } from '../app/command-context';
+import { contextFrom } from '../platform/commands/command-context';
 import { Answers } from '../openapi/decorators';
-import { MIN_POSITION_HEADER, setPosition } from '../app/position-header';
-import { type Actor, CurrentActor, Roles } from '../auth/auth';
+import { MIN_POSITION_HEADER, setPosition } from '../platform/http/position-header';
+import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
 import {
   DelayCardListQuery,
   DelayCardResponseDto,
@@ -25,7 +25,7 @@ import {
   SendDelayCardDto,
 } from './delays.dto';
 import { DelaysService } from './delays.service';
-import { awaitMinPosition } from '../app/position-header';
+import { awaitMinPosition } from '../platform/http/position-header';
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: same key + same body → the first answer' };
 const MIN_POSITION = {

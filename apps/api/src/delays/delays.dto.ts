@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
-import { EvidenceDto, MAX_EVIDENCE } from '../dto/disputes.dto';
-import { BoolField, EnumField, IdField, InstantField, TextField } from '../dto/fields';
-import { PageQuery } from '../dto/queries';
+import { EvidenceDto, MAX_EVIDENCE } from '../disputes/disputes.dto';
+import { BoolField, EnumField, IdField, InstantField, TextField } from '../platform/validation/fields';
+import { PageQuery } from '../platform/validation/queries';
 
-export { OrderIdParam, ReportIdParam } from '../dto/params';
+export { OrderIdParam, ReportIdParam } from '../platform/validation/params';
 
 export const DELAY_REPORT_KINDS = ['PRE_REPORT', 'EMERGENCY_REPORT'] as const;
 export const DELAY_REPORT_REASONS = ['WEATHER', 'MAJOR_NATIONAL_EVENT', 'WAREHOUSE_MAINTENANCE', 'OTHER'] as const;

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import {
@@ -29,14 +28,14 @@ import {
 } from '@app/domain';
 import { EVENT_STORE, type EventStore, type SqlDatabase } from '@app/event-store';
 import { DELAYS_PROJECTION, delayReviewQueue, listDelayCards, listDelayReports } from '@app/projections';
-import { AggregateRepository, type Handled } from '../app/aggregate-repository';
-import type { CommandContext } from '../app/command-context';
-import { canSee, notFound } from '../app/tenancy';
-import type { Actor } from '../auth/auth';
+import { AggregateRepository, type Handled } from '../platform/commands/aggregate-repository';
+import type { CommandContext } from '../platform/commands/command-context';
+import { canSee, notFound } from '../platform/auth/tenancy';
+import type { Actor } from '../platform/auth/auth';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { toUtcIso } from '../dto/validators';
-import { ProblemException } from '../http/problem';
-import { SQL_DB } from '../infra/tokens';
+import { toUtcIso } from '../platform/validation/validators';
+import { ProblemException } from '../platform/http/problem';
+import { SQL_DB } from '../platform/persistence/tokens';
 import { ProjectionsService } from '../read-models/projections.service';
 import { loadDelaySettings, type DelaySettings } from './delay-settings';
 import type { DelayCardListQuery, DelayCardResponseDto, DelayPageQuery, DelayReportListQuery, FileDelayReportDto, ReviewDelayReportDto, SendDelayCardDto } from './delays.dto';
@@ -49,28 +48,20 @@ export type DelayCardResponse = DelayCardView & { answerable: boolean; revision:
 /**
  * Delay reports (pre-report 预报备, emergency report 紧急报备) and delay cards (延迟发货卡片): the commands over
  * their streams, the tenancy rules, the read-model lists, and the excuse lookup the dispute's no-fault
- * defense uses (registered with DelayExcuseSource by DelaysModule).
+ * defense uses (provided as DELAY_EXCUSES by DelaysModule).
  */
 @Injectable()
 export class DelaysService {
   readonly settings: DelaySettings;
-  private projectionsRef: ProjectionsService | null = null;
 
   constructor(
     private readonly repo: AggregateRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SQL_DB) readonly db: SqlDatabase,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly moduleRef: ModuleRef,
+    private readonly projections: ProjectionsService,
   ) {
     this.settings = loadDelaySettings();
-  }
-
-  /** The projections runner lives in the application module; resolved lazily. */
-  private get projections(): ProjectionsService {
-    this.projectionsRef ??= this.moduleRef.get(ProjectionsService, { strict: false });
-    if (!this.projectionsRef) throw new Error('ProjectionsService is not available');
-    return this.projectionsRef;
   }
 
   /** Waits (bounded) until the delays read model applied `position` (default: the head of the log). */

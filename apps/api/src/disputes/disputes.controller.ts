@@ -1,18 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Answers } from '../openapi/decorators';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { contextFrom } from '../app/command-context';
-import { setPosition } from '../app/position-header';
-import { type Actor, CurrentActor, Roles } from '../auth/auth';
-import { ChoiceDto, ConsumerResponseDto, ContestDto, JudgementDto, OpenDisputeDto, ReplayDto } from '../dto/disputes.dto';
-import { DisputeIdParam } from '../dto/params';
-import { AtQuery, TimelineQuery } from '../dto/queries';
-import { DisputesService } from './disputes.service';
 import { CommandBus } from '@nestjs/cqrs';
-import type { DisputeState } from '@app/domain';
-import type { Handled } from '../app/aggregate-repository';
-import { ChooseOptionCommand, ConsumerRespondCommand, ContestSettlementCommand, JudgeDisputeCommand, OpenDisputeCommand } from '../app/commands';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Answers } from '../openapi/decorators';
+import { contextFrom } from '../platform/commands/command-context';
+import { setPosition } from '../platform/http/position-header';
+import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
+import { DisputeIdParam } from '../platform/validation/params';
+import { AtQuery, TimelineQuery, ChoiceDto, ConsumerResponseDto, ContestDto, JudgementDto, OpenDisputeDto, ReplayDto } from './disputes.dto';
+import { disputeResponse } from './dispute-view';
+import { DisputeQueries } from './queries/dispute-queries';
+import { OpenDisputeCommand } from './commands/open-dispute.handler';
+import { ChooseOptionCommand } from './commands/choose-option.handler';
+import { ConsumerRespondCommand } from './commands/consumer-respond.handler';
+import { ContestSettlementCommand } from './commands/contest-settlement.handler';
+import { JudgeDisputeCommand } from './commands/judge-dispute.handler';
 
 @ApiTags('disputes')
 @ApiBearerAuth()
@@ -20,13 +22,9 @@ import { ChooseOptionCommand, ConsumerRespondCommand, ContestSettlementCommand, 
 @Controller('disputes')
 export class DisputesController {
   constructor(
-    private readonly disputes: DisputesService,
+    private readonly queries: DisputeQueries,
     private readonly commands: CommandBus,
   ) {}
-
-  private run(command: object): Promise<Handled<DisputeState>> {
-    return this.commands.execute(command as any);
-  }
 
   @Post()
   @HttpCode(201)
@@ -34,9 +32,9 @@ export class DisputesController {
   @ApiOperation({ summary: 'Open a rush-order dispute (409 while another one on the order is not final)' })
   @Answers(201, 'DisputeView', 'The opened dispute')
   async open(@Body() dto: OpenDisputeDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.run(new OpenDisputeCommand(dto, contextFrom(req, actor)));
+    const r = await this.commands.execute(new OpenDisputeCommand(dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.disputes.view(r.state, r.revision);
+    return disputeResponse(r.state, r.revision);
   }
 
   @Get(':id')
@@ -44,7 +42,7 @@ export class DisputesController {
   @ApiOperation({ summary: 'A dispute; with ?at=<revision|ISO time> the state as it stood then' })
   @Answers(200, 'DisputeView', 'The dispute (with ?at=: as it stood then, with asOf)')
   get(@Param() p: DisputeIdParam, @Query() q: AtQuery, @CurrentActor() actor: Actor) {
-    return this.disputes.get(p.id, actor, q.at);
+    return this.queries.get(p.id, actor, q.at);
   }
 
   @Get(':id/options')
@@ -52,7 +50,7 @@ export class DisputesController {
   @ApiOperation({ summary: 'Which options the system accepts now, with the missing facts and what each requires' })
   @Answers(200, 'DisputeOptions', 'Every option with its availability')
   options(@Param() p: DisputeIdParam, @CurrentActor() actor: Actor) {
-    return this.disputes.options(p.id, actor);
+    return this.queries.options(p.id, actor);
   }
 
   @Post(':id/choice')
@@ -61,9 +59,9 @@ export class DisputesController {
   @ApiOperation({ summary: "The merchant's one settlement or no-fault defense (409 once a choice stands; 422 when preconditions fail)" })
   @Answers(200, 'DisputeView', 'The dispute after the choice')
   async choose(@Param() p: DisputeIdParam, @Body() dto: ChoiceDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.run(new ChooseOptionCommand(p.id, dto, actor, contextFrom(req, actor)));
+    const r = await this.commands.execute(new ChooseOptionCommand(p.id, dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.disputes.view(r.state, r.revision);
+    return disputeResponse(r.state, r.revision);
   }
 
   @Post(':id/consumer-response')
@@ -78,9 +76,9 @@ export class DisputesController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.run(new ConsumerRespondCommand(p.id, dto, actor, contextFrom(req, actor)));
+    const r = await this.commands.execute(new ConsumerRespondCommand(p.id, dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.disputes.view(r.state, r.revision);
+    return disputeResponse(r.state, r.revision);
   }
 
   @Post(':id/contest')
@@ -89,9 +87,9 @@ export class DisputesController {
   @ApiOperation({ summary: 'The consumer says the claimed settlement was never agreed (within CONTEST_WINDOW)' })
   @Answers(200, 'DisputeView', 'The dispute after the contest')
   async contest(@Param() p: DisputeIdParam, @Body() dto: ContestDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.run(new ContestSettlementCommand(p.id, dto, actor, contextFrom(req, actor)));
+    const r = await this.commands.execute(new ContestSettlementCommand(p.id, dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.disputes.view(r.state, r.revision);
+    return disputeResponse(r.state, r.revision);
   }
 
   @Post(':id/judgement')
@@ -100,9 +98,9 @@ export class DisputesController {
   @ApiOperation({ summary: 'An adjudicator judges a case under review' })
   @Answers(200, 'DisputeView', 'The judged dispute')
   async judge(@Param() p: DisputeIdParam, @Body() dto: JudgementDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.run(new JudgeDisputeCommand(p.id, dto, actor, contextFrom(req, actor)));
+    const r = await this.commands.execute(new JudgeDisputeCommand(p.id, dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.disputes.view(r.state, r.revision);
+    return disputeResponse(r.state, r.revision);
   }
 
   @Get(':id/timeline')
@@ -110,7 +108,7 @@ export class DisputesController {
   @ApiOperation({ summary: 'Every event of the case in order, with the actor and the case state after it (with ?states=changed: only where it changed)' })
   @Answers(200, 'DisputeTimeline', 'The case history')
   timeline(@Param() p: DisputeIdParam, @Query() q: TimelineQuery, @CurrentActor() actor: Actor) {
-    return this.disputes.timeline(p.id, actor, q.states ?? 'all');
+    return this.queries.timeline(p.id, actor, q.states ?? 'all');
   }
 
   @Post(':id/replay')
@@ -119,6 +117,6 @@ export class DisputesController {
   @ApiOperation({ summary: 'Re-judge the recorded case under another rules version (reads only; never writes)' })
   @Answers(200, 'DisputeReplay', 'Recorded vs replayed outcome')
   replay(@Param() p: DisputeIdParam, @Body() dto: ReplayDto, @CurrentActor() actor: Actor) {
-    return this.disputes.replay(p.id, dto.rulesVersion, actor);
+    return this.queries.replay(p.id, dto.rulesVersion, actor);
   }
 }

@@ -1,10 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Actor, CurrentActor, Roles } from '../auth/auth';
-import { IdField, PatternField } from '../dto/fields';
-import { WEEK_MESSAGE, WEEK_RE } from '../dto/queries';
+import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
+import { IdField, PatternField } from '../platform/validation/fields';
+import { WEEK_MESSAGE, WEEK_RE } from '../platform/validation/queries';
 import { Answers } from '../openapi/decorators';
-import { notFound } from '../app/tenancy';
+import { notFound } from '../platform/auth/tenancy';
 import { WeekSettlementService } from './week-settlement.service';
 
 class MerchantWeekParams {

@@ -1,25 +1,16 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { MerchantWeekSource } from '../disputes/merchant-week';
+import { Module } from '@nestjs/common';
+import { MERCHANT_WEEKS } from '../disputes/ports';
 import { MerchantWeeksController } from './merchant-weeks.controller';
 import { WeekSettlementService } from './week-settlement.service';
 
 /**
  * Week settlement of penalty points: the merchant-week streams (assessment at the week's close, corrections),
  * the close deadline (fired through the service's deadline scheduler), GET /merchants/{id}/weeks/{week}, and
- * the week statistics judgements are rendered with (MerchantWeekSource).
+ * the week statistics judgements are rendered with (MERCHANT_WEEKS, the dispute feature's port).
  */
 @Module({
   controllers: [MerchantWeeksController],
-  providers: [WeekSettlementService],
-  exports: [WeekSettlementService],
+  providers: [WeekSettlementService, { provide: MERCHANT_WEEKS, useExisting: WeekSettlementService }],
+  exports: [WeekSettlementService, MERCHANT_WEEKS],
 })
-export class MerchantWeeksModule implements OnModuleInit {
-  constructor(
-    private readonly weeks: WeekSettlementService,
-    private readonly source: MerchantWeekSource,
-  ) {}
-
-  onModuleInit(): void {
-    this.source.register((merchantId, weekInstant, now) => this.weeks.weekContext(merchantId, weekInstant, now));
-  }
-}
+export class MerchantWeeksModule {}

@@ -23,11 +23,11 @@ import {
 } from '@app/projections';
 import { applySchema, type RecordedEvent, type SqlDatabase } from '@app/event-store';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { SQL_DB } from '../infra/tokens';
-import { AggregateRepository, toDomainEvent } from '../app/aggregate-repository';
-import { systemContext } from '../app/command-context';
-import { Metrics } from '../infra/metrics';
-import type { WeekContext } from '../disputes/merchant-week';
+import { SQL_DB } from '../platform/persistence/tokens';
+import { AggregateRepository, toDomainEvent } from '../platform/commands/aggregate-repository';
+import { systemContext } from '../platform/commands/command-context';
+import { Metrics } from '../platform/metrics/metrics';
+import type { MerchantWeeks, WeekContext } from '../disputes/ports';
 
 /** When week settlement first ran here: weeks whose close was due before that are backfills. */
 export const WEEK_SETTLEMENT_DDL = `CREATE TABLE IF NOT EXISTS week_settlement_started (
@@ -59,7 +59,7 @@ export interface PenaltySettlement extends Penalty {
  * a correction event on the week's stream.
  */
 @Injectable()
-export class WeekSettlementService {
+export class WeekSettlementService implements MerchantWeeks {
   private readonly logger = new Logger('week-settlement');
   private running: Promise<number> | null = null;
   private migrated: Promise<void> | null = null;

@@ -2,18 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Answers } from '../openapi/decorators';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { contextFrom } from '../app/command-context';
-import { setPosition } from '../app/position-header';
-import { type Actor, CurrentActor, Roles } from '../auth/auth';
-import { OrderFactDto, RegisterOrderDto } from '../dto/orders.dto';
-import { OrderIdParam } from '../dto/params';
-import { OrdersService } from './orders.service';
+import { contextFrom } from '../platform/commands/command-context';
+import { setPosition } from '../platform/http/position-header';
+import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
+import { OrderFactDto, RegisterOrderDto } from './orders.dto';
+import { OrderIdParam } from '../platform/validation/params';
+import { OrderQueries } from './queries/order-queries';
 import { CommandBus } from '@nestjs/cqrs';
-import { RecordOrderFactCommand, RegisterOrderCommand } from '../app/commands';
-import type { Handled } from '../app/aggregate-repository';
-import type { OrderState, OrderView } from '@app/domain';
-
-type OrderResult = { view: OrderView; result: Handled<OrderState> };
+import { RegisterOrderCommand } from './commands/register-order.handler';
+import { RecordOrderFactCommand } from './commands/record-order-fact.handler';
 
 @ApiTags('orders')
 @ApiBearerAuth()
@@ -21,7 +18,7 @@ type OrderResult = { view: OrderView; result: Handled<OrderState> };
 @Controller('orders')
 export class OrdersController {
   constructor(
-    private readonly orders: OrdersService,
+    private readonly orders: OrderQueries,
     private readonly commands: CommandBus,
   ) {}
 
@@ -31,7 +28,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Register an order (platform order pipeline)' })
   @Answers(201, 'OrderView', 'The order with its shipping assessment')
   async register(@Body() dto: RegisterOrderDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { view, result } = await this.commands.execute<RegisterOrderCommand, OrderResult>(new RegisterOrderCommand(dto, contextFrom(req, actor)));
+    const { view, result } = await this.commands.execute(new RegisterOrderCommand(dto, contextFrom(req, actor)));
     setPosition(reply, result.position);
     return view;
   }
@@ -48,7 +45,7 @@ export class OrdersController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { view, result } = await this.commands.execute<RecordOrderFactCommand, OrderResult>(new RecordOrderFactCommand(p.orderId, dto, contextFrom(req, actor)));
+    const { view, result } = await this.commands.execute(new RecordOrderFactCommand(p.orderId, dto, contextFrom(req, actor)));
     setPosition(reply, result.position);
     return view;
   }

@@ -6,9 +6,9 @@ import { createProjections, listFailures, ProjectionRunner, type Projection, typ
 import { EVENT_STORE, withSchemaLock, type EventStore, type Position, type SqlDatabase } from '@app/event-store';
 import { MerkleLog, loadSigningKey, type CheckpointSigner } from '@app/audit';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { SQL_DB } from '../infra/tokens';
-import { Metrics } from '../infra/metrics';
-import { ProjectionStatusSource } from '../health/projection-status';
+import { SQL_DB } from '../platform/persistence/tokens';
+import { Metrics } from '../platform/metrics/metrics';
+import type { ProjectionStatus } from '../platform/health/projection-status';
 
 function failureSummary(f: ProjectionFailure) {
   return { eventId: f.eventId, eventType: f.eventType, stream: f.stream, revision: f.revision, position: f.position, error: f.error, attempts: f.attempts, since: f.firstFailedAt, status: f.status };
@@ -20,7 +20,7 @@ function failureSummary(f: ProjectionFailure) {
  * offers read-your-writes waits.
  */
 @Injectable()
-export class ProjectionsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ProjectionsService implements OnApplicationBootstrap, BeforeApplicationShutdown, ProjectionStatus {
   private readonly logger = new Logger('projections');
   readonly read: ServiceProjections;
   readonly merkleLog: MerkleLog;
@@ -35,7 +35,6 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
     @Inject(SQL_DB) readonly db: SqlDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
-    status: ProjectionStatusSource,
   ) {
     this.read = createProjections({ timezone: config.BUSINESS_TIMEZONE });
     this.defaultRulesVersion = config.RULES_VERSION;
@@ -61,7 +60,6 @@ export class ProjectionsService implements OnApplicationBootstrap, BeforeApplica
         onApplyFailure: (projection) => this.metrics.projectionApplyFailures.inc({ projection }),
       },
     );
-    status.register(() => this.status());
   }
 
   /**

@@ -4,12 +4,13 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger
 import { Answers } from '../openapi/decorators';
 import type { FastifyReply } from 'fastify';
 import { adjudicationQueue, listCases, listJudgements } from '@app/projections';
-import { type Actor, CurrentActor, Roles } from '../auth/auth';
-import { awaitMinPosition, MIN_POSITION_HEADER } from '../app/position-header';
-import { toUtcIso } from '../dto/validators';
-import { CaseListQuery, JudgementQuery, QueueQuery, ScorecardQuery, WeekQuery } from '../dto/queries';
-import { MerchantIdParam } from '../dto/params';
-import { notFound } from '../app/tenancy';
+import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
+import { awaitMinPosition, MIN_POSITION_HEADER } from '../platform/http/position-header';
+import { toUtcIso } from '../platform/validation/validators';
+import { WeekQuery } from '../platform/validation/queries';
+import { CaseListQuery, JudgementQuery, QueueQuery, ScorecardQuery } from './read-models.dto';
+import { MerchantIdParam } from '../platform/validation/params';
+import { notFound } from '../platform/auth/tenancy';
 import { ProjectionsService } from './projections.service';
 
 @ApiTags('read models')

@@ -1,6 +1,6 @@
 import { PUBLISHED_RULES } from '@app/domain';
-import { EnumField, IdField, InstantField, IntField, TextField } from '../dto/fields';
-import { MAX_PAGE } from '../dto/queries';
+import { EnumField, IdField, InstantField, IntField, TextField } from '../platform/validation/fields';
+import { MAX_PAGE } from '../platform/validation/queries';
 
 /** The rules versions a simulation may name: the published registry's. */
 export const SIMULATION_RULES_VERSIONS = PUBLISHED_RULES.versions();

@@ -13,9 +13,9 @@ import {
 import { EVENT_STORE, START, type EventStore, type SqlDatabase } from '@app/event-store';
 import { periodWeekStats, settledWeeksIn } from '@app/projections';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { SQL_DB } from '../infra/tokens';
-import { ProblemException } from '../http/problem';
-import type { Actor } from '../auth/auth';
+import { SQL_DB } from '../platform/persistence/tokens';
+import { ProblemException } from '../platform/http/problem';
+import type { Actor } from '../platform/auth/auth';
 import { ProjectionsService } from '../read-models/projections.service';
 import { judgementPage, snapshotJudgements, type JudgementQuery } from './judgement-source';
 import { createRejudger } from './rejudge-worker';

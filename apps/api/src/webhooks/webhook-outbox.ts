@@ -2,7 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { disputeDecider, toDisputeView, type DisputeState } from '@app/domain';
 import type { EventStore, RecordedEvent, SqlExecutor } from '@app/event-store';
 import type { Projection } from '@app/projections';
-import { toDomainEvent } from '../app/aggregate-repository';
+import { toDomainEvent } from '../platform/commands/aggregate-repository';
 import { webhookTypeOf } from './event-types';
 import { WEBHOOK_NOTIFY_CHANNEL, type EndpointRow, type WebhookStore } from './webhook-store';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiAcceptedResponse } from '@nestjs/swagger';
-import { type Actor, CurrentActor, Roles } from '../auth/auth';
+import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
 import {
   CreatedWebhookDto,
   CreateWebhookDto,

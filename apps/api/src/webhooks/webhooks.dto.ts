@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { WEBHOOK_EVENT_TYPES } from './event-types';
-import { IntField, PatternField } from '../dto/fields';
+import { IntField, PatternField } from '../platform/validation/fields';
 
 export class CreateWebhookDto {
   @ApiProperty({ description: 'https URL of a public host (http and private addresses only with WEBHOOK_ALLOW_PRIVATE=true)', example: 'https://merchant.example/hooks/disputes' })

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import type { Actor } from '../auth/auth';
-import { notFound } from '../app/tenancy';
-import { ProblemException } from '../http/problem';
+import type { Actor } from '../platform/auth/auth';
+import { notFound } from '../platform/auth/tenancy';
+import { ProblemException } from '../platform/http/problem';
 import { WEBHOOK_EVENT_TYPES } from './event-types';
 import { urlProblem } from './safe-http';
 import { WebhookDeliveryService } from './webhook-delivery.service';
