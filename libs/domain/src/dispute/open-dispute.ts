@@ -1,6 +1,7 @@
 /** OpenDispute → DisputeOpened (the response window starts; the settings are recorded with the case). */
 import { DomainError, invalidInput } from '../errors';
 import { nonEmpty } from '../shared/input';
+import { openingInstant } from '../shared/opening';
 import { assessShipping } from '../shared/shipping';
 import { compact, iso, toMs } from '../shared/time';
 import { FLOWS, isOneOf } from '../shared/types';
@@ -14,11 +15,7 @@ export function openDispute(cmd: OpenDispute, state: DisputeState): DisputeEvent
   const disputeId = nonEmpty(cmd.disputeId, 'disputeId');
   const order = validateOrder(cmd.order);
   const nowMs = toMs(cmd.now, 'now');
-  const openedMs = toMs(cmd.openedAt, 'openedAt');
-  if (openedMs > nowMs) throw new DomainError('OPENED_AT_IN_FUTURE', 'openedAt may not be in the future', { field: 'openedAt' });
-  if (openedMs < Date.parse(order.placedAt)) {
-    throw new DomainError('OPENED_BEFORE_PLACEMENT', 'A dispute cannot be opened before the order was placed', { field: 'openedAt' });
-  }
+  const openedMs = openingInstant(cmd.openedAt, nowMs, order.placedAt);
   if (!isOneOf(FLOWS, cmd.flow)) throw invalidInput('flow must be UNIFIED or LEGACY', { field: 'flow' });
   const settings = validateSettings(cmd.settings);
   return [

@@ -1,6 +1,5 @@
 /** State of a merchant-week, folded from its stream. */
-import type { RulesVersion } from '../shared/rules';
-import type { CorrectionReason, CountedLateOrder, ExcusedLateOrder, MerchantWeekAssessmentCorrected, MerchantWeekEvent, SettledWeekStats } from './events';
+import type { CorrectionReason, MerchantWeekAssessmentCorrected, MerchantWeekClosed, MerchantWeekEvent } from './events';
 
 export interface MerchantWeekCorrection {
   correctedAt: string;
@@ -11,25 +10,17 @@ export interface MerchantWeekCorrection {
   points: number;
 }
 
-export interface MerchantWeekState {
+type ClosedWeek = MerchantWeekClosed['data'];
+
+/**
+ * The settled week as its MerchantWeekClosed event recorded it (before the close: empty, OPEN), with every
+ * correction applied: `stats`, `pickupRate48h`, `points`, `basis`, `lateOrders` and `excusedOrders` stand as
+ * corrected (`lateOrders`: the assessment's minus the corrected ones).
+ */
+export interface MerchantWeekState extends Omit<ClosedWeek, 'closeDelayMs' | 'trigger' | 'rulesVersion'> {
   status: 'OPEN' | 'CLOSED';
-  merchantId: string;
-  week: string;
-  timezone: string;
-  weekStart: string;
-  weekEnd: string;
-  closeDueAt: string;
-  closedAt: string;
-  trigger: 'DEADLINE' | 'BACKFILL' | null;
-  rulesVersion: RulesVersion | null;
-  /** The statistics as they stand after every correction. */
-  stats: SettledWeekStats;
-  pickupRate48h: number | null;
-  points: number;
-  basis: string;
-  /** Late orders counted now (the assessment's, minus the corrected ones). */
-  lateOrders: CountedLateOrder[];
-  excusedOrders: ExcusedLateOrder[];
+  trigger: ClosedWeek['trigger'] | null;
+  rulesVersion: ClosedWeek['rulesVersion'] | null;
   /** The points the assessment recorded first (before corrections). */
   assessedPoints: number;
   corrections: MerchantWeekCorrection[];
