@@ -20,14 +20,18 @@ export function App() {
   const [lang, setLangState] = useState<Lang>(currentLang());
   const [expired, setExpired] = useState(false);
   const loc = useLocation();
-  useEffect(
-    () =>
-      onUnauthorized(() => {
-        setExpired(true);
-        setSession(null);
-      }),
-    [],
-  );
+  useEffect(() => {
+    const off = onUnauthorized(() => {
+      setExpired(true);
+      setSession(null);
+    });
+    // A request started before this subscription (a case's prefetch) may already have ended the session.
+    if (session && !loadSession()) {
+      setExpired(true);
+      setSession(null);
+    }
+    return off;
+  }, []);
   const switchLang = (l: Lang) => {
     setLang(l);
     setLangState(l);

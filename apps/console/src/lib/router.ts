@@ -19,7 +19,8 @@ export interface Location {
   query: URLSearchParams;
 }
 
-function current(): Location {
+/** The location the tab shows now. */
+export function current(): Location {
   let p = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : location.pathname;
   if (p === '' || p === '/') p = '/';
   return { path: p.replace(/\/+$/, '') || '/', query: new URLSearchParams(location.search) };

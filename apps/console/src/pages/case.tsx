@@ -49,6 +49,17 @@ interface CaseData {
   order?: OrderView;
 }
 
+/** Gives every event the state after it: an event without `stateAfter` left the state as the one before it. */
+export function carryStates(items: (Omit<TimelineItem, 'stateAfter'> & { stateAfter?: DisputeView })[]): TimelineItem[] {
+  let last: DisputeView | undefined;
+  for (const e of items) {
+    last = e.stateAfter ?? last;
+    if (!last) throw new Error(`the timeline's event ${e.revision} has no state before it`);
+    e.stateAfter = last;
+  }
+  return items as TimelineItem[];
+}
+
 async function loadCase(id: string, session: Session, signal: AbortSignal): Promise<CaseData> {
   const enc = encodeURIComponent(id);
   // The dispute, its timeline and (as soon as the dispute names it) the order, all in flight together.
@@ -59,9 +70,32 @@ async function loadCase(id: string, session: Session, signal: AbortSignal): Prom
       throw e;
     }),
   );
-  const timelineP = can.timeline(session.role) ? get<{ items: TimelineItem[] }>(`/disputes/${enc}/timeline`, { signal }).then((r) => r.items) : Promise.resolve(null);
+  // `?states=changed`: the state only after the events that changed it (a long case is mostly notes); the page
+  // carries each state forward to the events after it, so every event still has the state it left.
+  const timelineP = can.timeline(session.role)
+    ? get<{ items: (Omit<TimelineItem, 'stateAfter'> & { stateAfter?: DisputeView })[] }>(`/disputes/${enc}/timeline?states=changed`, { signal }).then((r) => carryStates(r.items))
+    : Promise.resolve(null);
   const [dispute, timeline, order] = await Promise.all([disputeP, timelineP, orderP]);
   return { dispute, timeline, order };
+}
+
+/**
+ * A deep link to a case starts the case's requests as the console boots (main.tsx), before the first render
+ * and its effects, so they are in flight while the page draws its frame; the page takes them over once.
+ */
+let prefetched: { key: string; data: Promise<CaseData> } | null = null;
+
+export function prefetchCase(id: string, session: Session): void {
+  const data = loadCase(id, session, new AbortController().signal);
+  data.catch(() => undefined); // reported by the page that takes it
+  prefetched = { key: `${id}\n${session.token}`, data };
+}
+
+function takePrefetched(id: string, session: Session): Promise<CaseData> | null {
+  if (prefetched?.key !== `${id}\n${session.token}`) return null;
+  const { data } = prefetched;
+  prefetched = null;
+  return data;
 }
 
 const ROWS = 100;
@@ -96,6 +130,15 @@ function Replay({ items }: { items: TimelineItem[] }) {
   // slider's move to the last revision was shown.
   useEffect(() => {
     performance.mark('console:case-rendered', { detail: { events: items.length } });
+    // Drawn: the frame after the render has been produced (layout and paint done, the main thread free for input).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => performance.mark('console:case-drawn', { detail: { events: items.length } }), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [items]);
   useEffect(() => {
     if (at === items.length - 1 && at > 0) performance.mark('console:revision-shown', { detail: { revision: at } });
@@ -249,7 +292,7 @@ function Rejudge({ disputeId, recorded }: { disputeId: string; recorded?: Judgem
 }
 
 export function CasePage({ session, id }: { session: Session; id: string }) {
-  const data = useLoad((signal) => loadCase(id, session, signal), [id, session.token]);
+  const data = useLoad((signal) => takePrefetched(id, session) ?? loadCase(id, session, signal), [id, session.token]);
   const [judged, setJudged] = useState(false);
   if (!data.data) {
     return (
