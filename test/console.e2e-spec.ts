@@ -6,13 +6,14 @@
  * serious or critical axe violation, a screenshot in artifacts/console-screenshots/.
  */
 import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import type { Browser } from 'playwright-core';
 import { Ed25519CheckpointSigner } from '@app/audit';
 import { Api, expectStatus } from './support/http';
 import { TestServer } from './support/server';
 import { as, mint } from './support/tokens';
-import { DOCUMENT_EVIDENCE, Fixtures } from './support/fixtures';
+import { DOCUMENT_EVIDENCE, Fixtures, HOUR, iso, uid } from './support/fixtures';
 import { launchChromium, WatchedPage } from './support/browser';
 
 jest.setTimeout(180_000);
@@ -66,7 +67,11 @@ describe('web console in Chromium (postgres)', () => {
   }
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([TestServer.start('postgres', { AUDIT_SIGNING_KEY: SEED, ADJUDICATION_REVIEW_WINDOW: 'PT1S' }), launchChromium()]);
+    [server, browser] = await Promise.all([
+      // The scheduler is pushed out of the way (as in week-settlement.e2e-spec.ts): POST /deadlines/run closes weeks.
+      TestServer.start('postgres', { AUDIT_SIGNING_KEY: SEED, ADJUDICATION_REVIEW_WINDOW: 'PT1S', DEADLINE_POLL_INTERVAL: 'PT1H' }),
+      launchChromium(),
+    ]);
     api = new Api(server);
     f = new Fixtures(server);
     underReview = await reviewCase();
@@ -303,6 +308,80 @@ describe('web console in Chromium (postgres)', () => {
     await poll(() => proof.getAttribute('data-valid'), 'false');
     await expect(proof.textContent()).resolves.toContain('the event was altered');
     await clean(w, 'stream-broken');
+  });
+
+  it('shows the points provisional while the week is open, settled after its close, and the judgement history after an appeal', async () => {
+    // Five late orders of one week five weeks ago (Asia/Shanghai): 48 h pickup rate 0 %, v2 7 points a case.
+    const merchantId = uid('m');
+    const d0 = DateTime.now().setZone('Asia/Shanghai').startOf('week').minus({ weeks: 5 }).plus({ hours: 1 });
+    const week = `${d0.weekYear}-W${String(d0.weekNumber).padStart(2, '0')}`;
+    const orders = [];
+    for (let i = 0; i < 5; i++) {
+      const paid = d0.toMillis() + i * HOUR;
+      orders.push(
+        await f.order({ merchantId, placedAt: iso(paid) }, [
+          { type: 'PAID', occurredAt: iso(paid) },
+          { type: 'WAYBILL_UPLOADED', occurredAt: iso(paid + 30 * HOUR), carrier: 'SF', waybillNo: `SF-${i}` },
+          { type: 'PICKUP_SCANNED', occurredAt: iso(paid + 60 * HOUR), carrier: 'SF', waybillNo: `SF-${i}` },
+        ]),
+      );
+    }
+    const d = await f.open(orders[0]);
+    const id: string = d.disputeId;
+    expectStatus(await f.choose(id, merchantId, { option: 'NO_FAULT_DEFENSE', defense: { reason: 'FORCE_MAJEURE', statement: 'typhoon' }, evidence: DOCUMENT_EVIDENCE }), 200);
+    const judged = await api.post(`/disputes/${id}/judgement`, { outcome: 'MERCHANT_LIABLE', violation: 'LATE_SHIPMENT', rationale: 'no typhoon that week' }, as.adjudicator('adj-week-1'));
+    expectStatus(judged, 200);
+    expect(judged.body.judgement.penalty).toMatchObject({ points: 7, provisional: true, week });
+
+    const w = await WatchedPage.open(browser);
+    pages.push(w);
+    const { page } = w;
+    await page.goto(url(`/console/cases/${id}`));
+    await signIn(w, await as.adjudicator('adjudicator-console-week'));
+    const points = page.locator('section[aria-labelledby="judgement-h"] > article.judgement [data-testid="points"]');
+    await points.waitFor();
+    await expect(points.getAttribute('data-points-state')).resolves.toBe('provisional');
+    await expect(points.textContent()).resolves.toMatch(new RegExp(`^7 \\(provisional: week ${week} is still open\\)`));
+    await expect(page.getByTestId('points-recorded').count()).resolves.toBe(0);
+    await clean(w, 'case-points-provisional');
+
+    // The week closes (the first run backfills every week past its close; it waits for caught-up read models).
+    let settled: any;
+    for (let i = 0; i < 20 && !settled?.final; i++) {
+      expectStatus(await f.runDeadlines(), 200);
+      settled = (await api.get(`/merchants/${merchantId}/weeks/${week}`, as.adjudicator())).body;
+    }
+    expect(settled).toMatchObject({ final: true, points: 7 });
+    await page.reload();
+    await points.waitFor();
+    await poll(() => points.getAttribute('data-points-state'), 'settled');
+    await expect(points.textContent()).resolves.toMatch(new RegExp(`^7 \\(settled: week ${week} closed `));
+    await expect(page.getByTestId('points-recorded').textContent()).resolves.toMatch(/^7 \(provisional\)/);
+    await expect(page.getByTestId('judgement-history').count()).resolves.toBe(0);
+    await clean(w, 'case-points-settled');
+
+    // The merchant appeals; another adjudicator overturns the liability: the first judgement is kept, replaced.
+    expectStatus(await api.post(`/disputes/${id}/appeal`, { statement: 'The handover sheet shows it left on time.', evidence: DOCUMENT_EVIDENCE }, as.merchant(merchantId)), 200);
+    const overturned = await api.post(`/disputes/${id}/judgement`, { outcome: 'MERCHANT_NOT_LIABLE', rationale: 'the handover sheet proves it' }, as.adjudicator('adj-week-2'));
+    expectStatus(overturned, 200);
+    const supersededAt: string = overturned.body.judgements[0].supersededAt;
+    expect(supersededAt).toBe(overturned.body.judgement.decidedAt);
+    await page.reload();
+    const current = page.locator('section[aria-labelledby="judgement-h"] > article.judgement');
+    await current.waitFor();
+    await expect(current.getAttribute('data-outcome')).resolves.toBe('MERCHANT_NOT_LIABLE');
+    // Settled with the week: the overturned order no longer counts.
+    await expect(current.locator('[data-testid="points"]').getAttribute('data-points-state')).resolves.toBe('settled');
+    await expect(current.locator('[data-testid="points"]').textContent()).resolves.toMatch(/^0 /);
+    await expect(current.textContent()).resolves.toContain(`not counted in week ${week}`);
+    const history = page.getByTestId('judgement-history');
+    await expect(history.locator('article.judgement').count()).resolves.toBe(1);
+    const replaced = history.locator('article.judgement').first();
+    await expect(replaced.getAttribute('data-outcome')).resolves.toBe('MERCHANT_LIABLE');
+    await expect(replaced.textContent()).resolves.toContain('Replaced at');
+    await expect(replaced.locator('[data-testid="points"]').getAttribute('data-points-state')).resolves.toBe('replaced');
+    await expect(replaced.locator('[data-testid="points"]').textContent()).resolves.toMatch(/^7 \(as recorded: provisional at the time\)/);
+    await clean(w, 'case-judgement-history');
   });
 
   it('signs out when the service refuses the token', async () => {

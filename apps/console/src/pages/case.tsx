@@ -353,10 +353,10 @@ export function CasePage({ session, id }: { session: Session; id: string }) {
         <h2 id="judgement-h">{t('case.judgement')}</h2>
         {d.judgement ? <JudgementCard j={d.judgement} /> : <p>{t('case.noJudgement')}</p>}
         {history.length > 0 && (
-          <details>
+          <details open data-testid="judgement-history">
             <summary>{t('case.history')}</summary>
             {history.map((j) => (
-              <JudgementCard key={j.decidedAt} j={j} />
+              <JudgementCard key={j.decidedAt} j={j} title={t('case.replaced')} />
             ))}
           </details>
         )}
