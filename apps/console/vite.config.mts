@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const lib = (path: string) => fileURLToPath(new URL(`../../libs/${path}`, import.meta.url));
 
 export default defineConfig({
   root: here,
@@ -10,6 +11,14 @@ export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // The verifier's algorithms come from the service's libraries through their browser-safe entries only (no
+  // node:crypto, no driver): @app/audit/pure, and the event store's hash-content that it builds on.
+  resolve: {
+    alias: [
+      { find: /^@app\/audit\/pure$/, replacement: lib('audit/src/pure/index.ts') },
+      { find: /^@app\/event-store\/hash-content$/, replacement: lib('event-store/src/hash-content.ts') },
+    ],
+  },
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
     emptyOutDir: true,

@@ -19,44 +19,18 @@
  * generates an ephemeral key and returns a warning for the caller to log (checkpoints signed by it
  * cannot be verified after a restart).
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import { NODE_CRYPTO, nodeSha256 } from './node-crypto';
+import { CHECKPOINT_ORIGIN, CheckpointFormatError, checkpointText, keyIdOf, SPKI_ED25519_PREFIX, verifyCheckpoint as verifyWith, type Checkpoint, type CheckpointVerification, type UnsignedCheckpoint } from './pure/checkpoint';
 
-export const CHECKPOINT_ORIGIN = 'dispute-service/merkle';
-
-export interface Checkpoint {
-  /** Identifies the log; part of the signed text. */
-  origin: string;
-  /** Number of leaves (events) in the log. */
-  size: number;
-  /** Merkle tree hash of the first `size` leaves, lowercase hex. */
-  root: string;
-  /** When it was signed (ISO-8601 UTC); part of the signed text. */
-  issuedAt: string;
-  keyId: string;
-  /** Ed25519 signature over {@link checkpointMessage}, standard base64. */
-  signature: string;
-}
-
-export type UnsignedCheckpoint = Pick<Checkpoint, 'origin' | 'size' | 'root' | 'issuedAt'>;
+// The signed text, the key id and the verification are pure/checkpoint.ts (the browser's too); keys and signing here.
+export { CHECKPOINT_ORIGIN, CheckpointFormatError, type Checkpoint, type CheckpointVerification, type UnsignedCheckpoint } from './pure/checkpoint';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-const HEX64 = /^[0-9a-f]{64}$/;
-
-export class CheckpointFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CheckpointFormatError';
-  }
-}
 
 /** The exact text that is signed. Throws on fields that would make it ambiguous. */
 export function checkpointMessage(cp: UnsignedCheckpoint): Buffer {
-  if (typeof cp.origin !== 'string' || cp.origin === '' || /[\n\r]/.test(cp.origin)) throw new CheckpointFormatError('origin must be a non-empty single line');
-  if (!Number.isSafeInteger(cp.size) || cp.size < 0) throw new CheckpointFormatError('size must be a non-negative integer');
-  if (typeof cp.root !== 'string' || !HEX64.test(cp.root)) throw new CheckpointFormatError('root must be 64 lowercase hex characters');
-  if (typeof cp.issuedAt !== 'string' || cp.issuedAt === '' || /[\n\r]/.test(cp.issuedAt)) throw new CheckpointFormatError('issuedAt must be a non-empty single line');
-  return Buffer.from(`${cp.origin}\n${cp.size}\n${Buffer.from(cp.root, 'hex').toString('base64')}\n${cp.issuedAt}\n`, 'utf8');
+  return Buffer.from(checkpointText(cp), 'utf8');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,7 +94,7 @@ export function rawPublicKey(key: KeyObject): Buffer {
 }
 
 export function publicKeyId(key: KeyObject): string {
-  return createHash('sha256').update(rawPublicKey(key)).digest('hex').slice(0, 16);
+  return keyIdOf(nodeSha256, rawPublicKey(key));
 }
 
 export interface ExportedPublicKey {
@@ -207,29 +181,11 @@ export function signCheckpoint(signer: CheckpointSigner, body: { size: number; r
   return { ...unsigned, keyId: signer.keyId, signature };
 }
 
-export type CheckpointVerification = { valid: true; keyId: string } | { valid: false; reason: string };
-
 /**
  * Checks a checkpoint's shape, origin and signature against pinned public keys (selected by keyId).
  * Trusts nothing else in the checkpoint.
  */
 export function verifyCheckpoint(cp: unknown, pinned: KeyObject | readonly KeyObject[], opts: { origin?: string } = {}): CheckpointVerification {
   const keys = (Array.isArray(pinned) ? pinned : [pinned]) as readonly KeyObject[];
-  if (typeof cp !== 'object' || cp === null) return { valid: false, reason: 'checkpoint is not an object' };
-  const c = cp as Record<string, unknown>;
-  const origin = opts.origin ?? CHECKPOINT_ORIGIN;
-  if (c.origin !== origin) return { valid: false, reason: `checkpoint origin is ${JSON.stringify(c.origin)}, expected ${JSON.stringify(origin)}` };
-  let message: Buffer;
-  try {
-    message = checkpointMessage(c as unknown as UnsignedCheckpoint);
-  } catch (e) {
-    return { valid: false, reason: `malformed checkpoint: ${(e as Error).message}` };
-  }
-  if (typeof c.signature !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(c.signature)) return { valid: false, reason: 'signature must be base64' };
-  const sig = Buffer.from(c.signature, 'base64');
-  if (sig.length !== 64) return { valid: false, reason: `signature has ${sig.length} bytes, expected 64` };
-  const candidates = keys.filter((k) => publicKeyId(k) === c.keyId);
-  if (candidates.length === 0) return { valid: false, reason: `checkpoint is signed by key ${JSON.stringify(c.keyId)}, which is not pinned (pinned: ${keys.map(publicKeyId).join(', ') || 'none'})` };
-  for (const k of candidates) if (verify(null, message, k, sig)) return { valid: true, keyId: publicKeyId(k) };
-  return { valid: false, reason: 'bad checkpoint signature' };
+  return verifyWith(NODE_CRYPTO, cp, keys.map(rawPublicKey), opts);
 }

@@ -12,19 +12,14 @@
  *
  * Example: {"eventId":"e-1","hash":"9f…","revision":0,"stream":"dispute-42"}
  */
-import { canonicalJson } from './event-hash';
 import { leafHash } from './merkle';
+import { eventLeafText, type EventLeafIdentity } from './pure/event';
 
-export interface EventLeafIdentity {
-  stream: string;
-  revision: number;
-  eventId: string;
-  /** The event's content hash (hex). */
-  hash: string;
-}
+export type { EventLeafIdentity } from './pure/event';
 
+/** The leaf data (pure/event.ts defines the text, for the browser too). */
 export function eventLeafData(e: EventLeafIdentity): Buffer {
-  return Buffer.from(canonicalJson({ stream: e.stream, revision: e.revision, eventId: e.eventId, hash: e.hash }), 'utf8');
+  return Buffer.from(eventLeafText(e), 'utf8');
 }
 
 export function eventLeafHash(e: EventLeafIdentity): Buffer {

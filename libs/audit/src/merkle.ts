@@ -17,8 +17,10 @@
  * Sizes and indexes are JS numbers (safe integers, < 2^53); only arithmetic, no 32-bit bit operators.
  */
 import { createHash } from 'node:crypto';
+import { nodeSha256 } from './node-crypto';
+import * as pure from './pure/merkle';
 
-export const HASH_SIZE = 32;
+export const HASH_SIZE = pure.HASH_SIZE;
 
 /** SHA-256 of the empty string: the root of the empty tree. */
 export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
@@ -314,65 +316,22 @@ export function merkleRoot(leafHashes: readonly Uint8Array[]): Buffer {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Verification (RFC 9162)
+// Verification (RFC 9162): pure/merkle.ts (the browser's too), bound to node:crypto
 // ---------------------------------------------------------------------------------------------
 
-export class ProofError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProofError';
-  }
-}
-
-function checkHash(name: string, h: Uint8Array): void {
-  if (!(h instanceof Uint8Array) || h.length !== HASH_SIZE) throw new ProofError(`${name} must be a ${HASH_SIZE}-byte hash`);
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
-}
+export { ProofError } from './pure/merkle';
 
 /**
  * RFC 9162 §2.1.3.2: the root an inclusion path leads to. Throws {@link ProofError} when the path
  * has the wrong length for (leafIndex, treeSize) or malformed elements.
  */
 export function rootFromInclusionProof(leafIndex: number, treeSize: number, leaf: Uint8Array, path: readonly Uint8Array[]): Buffer {
-  if (!Number.isSafeInteger(leafIndex) || !Number.isSafeInteger(treeSize) || leafIndex < 0 || treeSize < 0) throw new ProofError('bad index or size');
-  if (leafIndex >= treeSize) throw new ProofError(`leaf index ${leafIndex} is not below tree size ${treeSize}`);
-  checkHash('leaf hash', leaf);
-  let fn = leafIndex;
-  let sn = treeSize - 1;
-  let r: Buffer = Buffer.from(leaf);
-  for (const [i, p] of path.entries()) {
-    checkHash(`path[${i}]`, p);
-    if (sn === 0) throw new ProofError('inclusion path is too long');
-    if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn /= 2;
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  if (sn !== 0) throw new ProofError('inclusion path is too short');
-  return r;
+  return Buffer.from(pure.rootFromInclusionProof(nodeSha256, leafIndex, treeSize, leaf, path));
 }
 
 /** True iff `path` proves that `leaf` is leaf number `leafIndex` of the tree of size `treeSize` with `root`. */
 export function verifyInclusion(leafIndex: number, treeSize: number, leaf: Uint8Array, path: readonly Uint8Array[], root: Uint8Array): boolean {
-  try {
-    checkHash('root', root);
-    return equalBytes(rootFromInclusionProof(leafIndex, treeSize, leaf, path), root);
-  } catch (e) {
-    if (e instanceof ProofError) return false;
-    throw e;
-  }
+  return pure.verifyInclusion(nodeSha256, leafIndex, treeSize, leaf, path, root);
 }
 
 /**
@@ -381,60 +340,10 @@ export function verifyInclusion(leafIndex: number, treeSize: number, leaf: Uint8
  * Throws {@link ProofError} with the reason; see {@link verifyConsistency} for a boolean.
  */
 export function checkConsistency(oldSize: number, newSize: number, oldRoot: Uint8Array, newRoot: Uint8Array, path: readonly Uint8Array[]): void {
-  if (!Number.isSafeInteger(oldSize) || !Number.isSafeInteger(newSize) || oldSize < 0 || newSize < 0) throw new ProofError('bad sizes');
-  if (oldSize > newSize) throw new ProofError(`old size ${oldSize} is larger than new size ${newSize}: the log shrank`);
-  checkHash('old root', oldRoot);
-  checkHash('new root', newRoot);
-  if (oldSize === newSize) {
-    if (path.length !== 0) throw new ProofError('proof between equal sizes must be empty');
-    if (!equalBytes(oldRoot, newRoot)) throw new ProofError('same size but different roots: the log was rewritten');
-    return;
-  }
-  if (oldSize === 0) {
-    if (path.length !== 0) throw new ProofError('proof from the empty tree must be empty');
-    return;
-  }
-  if (path.length === 0) throw new ProofError('empty consistency proof');
-  path.forEach((p, i) => checkHash(`path[${i}]`, p));
-
-  const proof = isPowerOfTwo(oldSize) ? [oldRoot, ...path] : [...path];
-  let fn = oldSize - 1;
-  let sn = newSize - 1;
-  while (fn % 2 === 1) {
-    fn = (fn - 1) / 2;
-    sn = Math.floor(sn / 2);
-  }
-  let fr: Buffer = Buffer.from(proof[0]);
-  let sr: Buffer = Buffer.from(proof[0]);
-  for (const c of proof.slice(1)) {
-    if (sn === 0) throw new ProofError('consistency proof is too long');
-    if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn /= 2;
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  if (sn !== 0) throw new ProofError('consistency proof is too short');
-  if (!equalBytes(fr, oldRoot)) throw new ProofError('proof does not lead to the old root: the old tree is not a prefix of the new one');
-  if (!equalBytes(sr, newRoot)) throw new ProofError('proof does not lead to the new root');
+  pure.checkConsistency(nodeSha256, oldSize, newSize, oldRoot, newRoot, path);
 }
 
 /** True iff `path` proves that the tree (oldSize, oldRoot) is a prefix of the tree (newSize, newRoot). */
 export function verifyConsistency(oldSize: number, newSize: number, oldRoot: Uint8Array, newRoot: Uint8Array, path: readonly Uint8Array[]): boolean {
-  try {
-    checkConsistency(oldSize, newSize, oldRoot, newRoot, path);
-    return true;
-  } catch (e) {
-    if (e instanceof ProofError) return false;
-    throw e;
-  }
+  return pure.verifyConsistency(nodeSha256, oldSize, newSize, oldRoot, newRoot, path);
 }

@@ -8,50 +8,20 @@
  * instant. `prevHash` is the previous event's hash in the same stream, `null` for revision 0.
  *
  * This file is deliberately dependency-free apart from node:crypto and canonicalize so that verification
- * tools can import it without pulling in any database driver.
+ * tools can import it without pulling in any database driver. The field list and the canonical form are in
+ * hash-content.ts (no node:crypto either), which the browser's verifier uses with its own SHA-256.
  */
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { eventHashWith, type HashableEvent } from './hash-content';
 
-/** The fields of a RecordedEvent that its hash covers (structurally compatible with RecordedEvent). */
-export interface HashableEvent {
-  stream: string;
-  revision: number;
-  eventId: string;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  /** ISO-8601 UTC, exactly as stored (the string is hashed, not the instant). */
-  recordedAt: string;
-  prevHash: string | null;
-}
-
-/** RFC 8785 canonical JSON text. Throws on values JSON cannot represent (undefined at top level, NaN, Infinity). */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no JSON representation');
-  return text;
-}
+export { canonicalJson, eventHashText, eventHashWith, HASHED_EVENT_FIELDS, type HashableEvent } from './hash-content';
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The event's hash: SHA-256 hex over the canonical JSON of the hashed fields (extra fields are ignored). */
-export function computeEventHash(e: HashableEvent): string {
-  return sha256Hex(
-    canonicalJson({
-      stream: e.stream,
-      revision: e.revision,
-      eventId: e.eventId,
-      type: e.type,
-      data: e.data,
-      metadata: e.metadata,
-      recordedAt: e.recordedAt,
-      prevHash: e.prevHash,
-    }),
-  );
-}
+/** The event's hash: SHA-256 hex over the canonical JSON of the hashed fields (hash-content.ts; extra fields are ignored). */
+export const computeEventHash: (e: HashableEvent) => string = eventHashWith(sha256Hex);
 
 export interface ChainVerification {
   valid: boolean;

@@ -4,7 +4,7 @@ import { can, type Session } from '../lib/auth';
 import { t } from '../lib/i18n';
 import { href, navigate } from '../lib/router';
 import { ErrorBox, Loading, Pager, useCursorPager, useLoad } from '../components/common';
-import type { RawEvent } from '../verify/chain';
+import type { RawEvent } from '../verify';
 import { EventsTable } from './stream';
 
 export function EventsPage({ session }: { session: Session }) {

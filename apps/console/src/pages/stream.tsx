@@ -3,8 +3,7 @@ import { get, qs, type Page } from '../lib/api';
 import { can, type Session } from '../lib/auth';
 import { fmtTime, t, type Key } from '../lib/i18n';
 import { ErrorBox, Hash, Loading, Pager, useLoad } from '../components/common';
-import { ChainVerifier, type ChainResult, type RawEvent } from '../verify/chain';
-import { parsePublicKey, verifyInclusion, type Checkpoint, type InclusionProof, type Report } from '../verify/merkle';
+import { chainVerifier, parsePublicKey, verifyInclusion, type ChainVerifyResult as ChainResult, type Checkpoint, type InclusionProof, type RawEvent, type VerificationReport as Report } from '../verify';
 
 const PAGE = 50;
 const KEY_STORE = 'dispute-console.pinned-key';
@@ -31,9 +30,9 @@ function VerifyPanel({ stream, onResult }: { stream: string; onResult: (r: Chain
     onResult(null);
     try {
       const events = await downloadStream(stream);
-      const v = new ChainVerifier(stream);
+      const v = chainVerifier(stream);
       for (const e of events) if (!v.push(e)) break;
-      const r = v.result();
+      const r = v.finish();
       setResult(r);
       onResult(r);
     } catch (e) {
