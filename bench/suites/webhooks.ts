@@ -127,6 +127,7 @@ export async function webhooksSuite(report: Report, opts: WebhookBenchOptions): 
     let expectedTotal = 0;
     let maxStartDelay = 0;
     const catchUps: string[] = [];
+    const splits: string[] = [];
     const committedSince = async (since: string) =>
       Number((await admin.query<{ n: string }>(`SELECT count(*)::text AS n FROM es_events WHERE stream_id LIKE 'dispute-%' AND recorded_at >= $1`, [since])).rows[0].n);
     for (let round = 0; round < opts.rounds; round++) {
@@ -155,6 +156,19 @@ export async function webhooksSuite(report: Report, opts: WebhookBenchOptions): 
           if (got.length < committed) report.failures.push(`webhooks: ${committed - got.length} of ${committed} committed dispute events were not delivered within 600 s after the run`);
           catchUps.push(`${atEnd} of ${committed} at the end of the run, the rest within ${fmt((Date.now() - runEnd) / 1000, 1)} s`);
           for (const k of got) lagSamples.push(receiver.lags.get(k)!);
+          // Where the lag went: commit → outbox row (the fan-out) and outbox row → recorded 2xx (the sender).
+          const split = (
+            await admin.query<{ f50: number; f99: number; s50: number; s99: number }>(
+              `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM created_at - committed_at)) * 1000 AS f50,
+                      percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM created_at - committed_at)) * 1000 AS f99,
+                      percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM delivered_at - created_at)) * 1000 AS s50,
+                      percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM delivered_at - created_at)) * 1000 AS s99
+               FROM webhook_messages WHERE endpoint_id = $1 AND state = 'DELIVERED'`,
+              [hook.webhookId],
+            )
+          ).rows[0];
+          splits.push(`fan-out (commit → outbox row) p50 ${fmt(Number(split.f50), 0)} / p99 ${fmt(Number(split.f99), 0)} ms, send (outbox row → 2xx recorded) p50 ${fmt(Number(split.s50), 0)} / p99 ${fmt(Number(split.s99), 0)} ms`);
+          console.log(`[webhooks] round ${round + 1}: ${splits[splits.length - 1]}`);
           expectedTotal += committed;
           await api('DELETE', `/webhooks/${hook.webhookId}`);
         }
@@ -181,6 +195,7 @@ export async function webhooksSuite(report: Report, opts: WebhookBenchOptions): 
       },
     });
     section.notes.push(`Delivery per round with the endpoint: ${catchUps.join('; ')} (nothing lost). The generator started every request within ${fmt(maxStartDelay, 1)} ms of its due time.`);
+    section.notes.push(`Where the lag went, per round with the endpoint: ${splits.join('; ')}.`);
     console.log(
       `[webhooks] steady ${opts.lagRate} commands/s: ${fmt(evRate, 1)} events/s, lag p50 ${fmt(ls.p50, 1)} ms p99 ${fmt(ls.p99, 1)} ms (max ${fmt(ls.max, 1)}), ` +
         `command p99 ${fmt(median(steady['with endpoint'].p99), 1)} ms with / ${fmt(median(steady['without endpoint'].p99), 1)} ms without the endpoint`,

@@ -12,6 +12,8 @@ export interface AttemptResult {
   durationMs: number;
   /** when the attempt started */
   at: Date;
+  /** the endpoint's failing_since was set when its messages were read (a success must clear it) */
+  endpointFailing: boolean;
 }
 
 interface RecorderObserver {
@@ -34,9 +36,10 @@ const MAX_BATCH = 500;
 
 /**
  * Records delivery attempts in batches (group commit): every answer that arrived while the previous batch was
- * being written goes into the next transaction — one UPDATE of the messages, one INSERT of the delivery log,
- * one UPDATE of the endpoints that succeeded, whatever number of messages and endpoints. When idle, an answer
- * is written at once (a batch of one), so batching adds no delay.
+ * being written goes into the next transaction — the UPDATE of the messages and the INSERT into the delivery
+ * log in one statement, whatever number of messages and endpoints (plus, only when an endpoint fails or
+ * recovers, its failing streak). When idle, an answer is written at once (a batch of one), so batching adds no
+ * delay.
  *
  * The transaction commits asynchronously on PostgreSQL (`synchronous_commit = off` for it only): a crash of
  * the database server (not of this service) may lose its last few hundred milliseconds of bookkeeping. That is
@@ -50,6 +53,9 @@ const MAX_BATCH = 500;
 export class AttemptRecorder {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  /** Endpoints whose failing streak this recorder started (a success must clear it even if it read them as fine). */
+  private readonly maybeFailing = new Set<string>();
+  private cleared: string[] = [];
 
   constructor(
     private readonly db: SqlDatabase,
@@ -77,7 +83,9 @@ export class AttemptRecorder {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
+        this.cleared = [];
         const effects = await this.db.transaction((tx) => this.write(tx, batch.map((p) => p.r)));
+        for (const id of this.cleared) this.maybeFailing.delete(id);
         for (const p of batch) p.resolve();
         for (let i = 0; i < effects.givenUp; i++) this.observer.givenUp();
         for (const d of effects.disabled) {
@@ -102,39 +110,40 @@ export class AttemptRecorder {
       const state = r.ok ? 'DELIVERED' : next === null ? 'FAILED' : 'PENDING';
       return { r, attempt, firstAt, next, state };
     });
+    // One statement: the messages' new state and, for those still as the sender read them, the delivery log.
     const upd = await tx.query<{ id: string }>(
-      `UPDATE webhook_messages w SET state = v.state, attempts = v.prev + 1, first_attempt_at = coalesce(w.first_attempt_at, v.first_at),
-         next_attempt_at = coalesce(v.next_at, w.next_attempt_at), delivered_at = CASE WHEN v.state = 'DELIVERED' THEN now() ELSE w.delivered_at END
-       FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[]) AS v(id, prev, state, first_at, next_at)
-       WHERE w.id = v.id AND w.attempts = v.prev AND w.state = 'PENDING'
-       RETURNING w.id`,
+      `WITH v AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::timestamptz[])
+           AS v(id, prev, state, first_at, next_at, endpoint_id, event_type, status, response_status, duration_ms, error, at)
+       ), u AS (
+         UPDATE webhook_messages w SET state = v.state, attempts = v.prev + 1, first_attempt_at = coalesce(w.first_attempt_at, v.first_at),
+           next_attempt_at = coalesce(v.next_at, w.next_attempt_at), delivered_at = CASE WHEN v.state = 'DELIVERED' THEN now() ELSE w.delivered_at END
+         FROM v WHERE w.id = v.id AND w.attempts = v.prev AND w.state = 'PENDING'
+         RETURNING w.id
+       ), ins AS (
+         INSERT INTO webhook_attempts (endpoint_id, message_id, event_type, attempt, status, response_status, duration_ms, error, at)
+         SELECT v.endpoint_id, v.id, v.event_type, v.prev + 1, v.status, v.response_status, v.duration_ms, v.error, v.at FROM v JOIN u ON u.id = v.id
+       )
+       SELECT id FROM u`,
       [
         rows.map((x) => x.r.message.id),
         rows.map((x) => x.r.message.attempts),
         rows.map((x) => x.state),
         rows.map((x) => new Date(x.firstAt).toISOString()),
         rows.map((x) => (x.next === null ? null : new Date(x.next).toISOString())),
+        rows.map((x) => x.r.endpointId),
+        rows.map((x) => x.r.message.event_type),
+        rows.map((x) => (x.r.ok ? 'SUCCEEDED' : 'FAILED')),
+        rows.map((x) => x.r.status),
+        rows.map((x) => x.r.durationMs),
+        rows.map((x) => x.r.error),
+        rows.map((x) => x.r.at.toISOString()),
       ],
     );
     // Recorded meanwhile (redelivery or another sender): keep the first record.
     const updated = new Set(upd.rows.map((x) => x.id));
     const kept = rows.filter((x) => updated.has(x.r.message.id));
     if (kept.length === 0) return { givenUp: 0, disabled: [] };
-    await tx.query(
-      `INSERT INTO webhook_attempts (endpoint_id, message_id, event_type, attempt, status, response_status, duration_ms, error, at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[], $8::text[], $9::timestamptz[])`,
-      [
-        kept.map((x) => x.r.endpointId),
-        kept.map((x) => x.r.message.id),
-        kept.map((x) => x.r.message.event_type),
-        kept.map((x) => x.attempt),
-        kept.map((x) => (x.r.ok ? 'SUCCEEDED' : 'FAILED')),
-        kept.map((x) => x.r.status),
-        kept.map((x) => x.r.durationMs),
-        kept.map((x) => x.r.error),
-        kept.map((x) => x.r.at.toISOString()),
-      ],
-    );
     const givenUp = kept.filter((x) => x.state === 'FAILED').length;
     // Per endpoint, its attempts of this batch in the order they started.
     const byEndpoint = new Map<string, typeof kept>();
@@ -150,9 +159,11 @@ export class AttemptRecorder {
       }
       const lastOk = xs.map((x) => x.r.ok).lastIndexOf(true);
       if (lastOk === xs.length - 1) {
-        succeeded.push(endpointId);
+        // Only when it may be failing (read so, or a failure recorded here): the common case costs no statement.
+        if (xs.some((x) => x.r.endpointFailing || !x.r.ok) || this.maybeFailing.has(endpointId)) succeeded.push(endpointId);
         continue;
       }
+      this.maybeFailing.add(endpointId);
       // Failing now: since the first failure after the batch's last success (or since earlier, when none succeeded).
       const failures = xs.slice(lastOk + 1);
       const { rows: f } = await tx.query<{ since: string }>(
@@ -173,6 +184,8 @@ export class AttemptRecorder {
     }
     if (succeeded.length > 0) {
       await tx.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ANY($1::text[]) AND failing_since IS NOT NULL`, [succeeded]);
+      // Forgotten only once that commits (see drain): until then a later success still clears it.
+      this.cleared.push(...succeeded);
     }
     return { givenUp, disabled };
   }

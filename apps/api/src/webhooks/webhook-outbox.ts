@@ -94,16 +94,20 @@ export function webhookOutboxProjection(store: EventStore, webhooks: WebhookStor
         }
       }
       if (rows.length === 0) return;
-      // One statement for the batch; within a case in revision order (seq follows it: the senders' order).
+      // One statement for the batch; within a case in revision order (seq follows it: the senders' order). It also
+      // notifies the senders (delivered at commit) with the endpoints concerned, so they need not look them up.
       const col = (i: number) => rows.map((r) => r[i]);
+      const ids = [...new Set(rows.map((r) => r[1] as string))].join(',');
       await tx.query(
-        `INSERT INTO webhook_messages (id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at)
-         SELECT id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) WITH ORDINALITY AS v(id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at, n)
-         ORDER BY n ON CONFLICT (id) DO NOTHING`,
-        [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8)],
+        `WITH ins AS (
+           INSERT INTO webhook_messages (id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at)
+           SELECT id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) WITH ORDINALITY AS v(id, endpoint_id, dispute_id, stream, revision, position, event_type, payload, committed_at, n)
+           ORDER BY n ON CONFLICT (id) DO NOTHING RETURNING 1
+         )
+         SELECT pg_notify($10, $11) AS notified, (SELECT count(*) FROM ins) AS written`,
+        [col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7), col(8), WEBHOOK_NOTIFY_CHANNEL, ids.length <= 7000 ? ids : ''],
       );
-      await tx.query(`SELECT pg_notify($1, '')`, [WEBHOOK_NOTIFY_CHANNEL]);
     },
   };
 }

@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import type { SessionLock, SqlDatabase } from '@app/event-store';
 import type { RetryPolicy } from './retry';
 import { RefusedDestinationError, safePost, type SafePostOptions } from './safe-http';
-import type { EndpointRow, MessageRow, WebhookStore } from './webhook-store';
+import { WEBHOOK_NOTIFY_CHANNEL, type EndpointRow, type MessageRow, type WebhookStore } from './webhook-store';
 import { AttemptRecorder } from './attempt-recorder';
 
 export interface SenderSettings {
@@ -80,7 +80,8 @@ export class WebhookSender {
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.unlisten = await this.db.listen('webhook_messages', () => this.wake()).catch(() => null);
+    // The fan-out's NOTIFY names the endpoints that got messages (empty: look at every endpoint).
+    this.unlisten = await this.db.listen(WEBHOOK_NOTIFY_CHANNEL, (payload) => (payload ? this.wakeEndpoints(payload.split(',')) : this.wake())).catch(() => null);
     await this.lead();
     this.timers.push(setInterval(() => void this.lead(), this.settings.lockRetryMs));
     this.timers.push(setInterval(() => this.wake(), this.settings.pollIntervalMs));
@@ -197,22 +198,32 @@ export class WebhookSender {
     a?.https.destroy();
   }
 
+  /** New messages for these endpoints: wakes (or starts) their loops where this instance leads them, without a query. */
+  wakeEndpoints(ids: readonly string[]): void {
+    if (this.stopped) return;
+    for (const id of ids) if (id && this.owns(id)) this.ensureLoop(id);
+  }
+
+  private ensureLoop(id: string): void {
+    const loop = this.loops.get(id);
+    if (loop) {
+      loop.wake();
+      return;
+    }
+    const l = new EndpointLoop(id, this.store, this.settings, this.observer, this.logger, this.recorder, this.agentsFor(id), () => this.owns(id));
+    this.loops.set(id, l);
+    void l.run().then((gone) => {
+      if (this.loops.get(id) === l) this.loops.delete(id);
+      if (gone) this.dropAgents(id);
+      // Woken after it had decided to end: look again, or that wake-up would wait for the next poll.
+      else if (l.wokenAfterEnd && this.owns(id)) this.ensureLoop(id);
+    });
+  }
+
   private async refresh(): Promise<void> {
     for (const id of await this.store.endpointsWithDueMessages()) {
       if (this.stopped) return;
-      if (!this.owns(id)) continue;
-      const loop = this.loops.get(id);
-      if (loop) loop.wake();
-      else {
-        const l = new EndpointLoop(id, this.store, this.settings, this.observer, this.logger, this.recorder, this.agentsFor(id), () => this.owns(id));
-        this.loops.set(id, l);
-        void l.run().then((gone) => {
-          if (this.loops.get(id) === l) this.loops.delete(id);
-          if (gone) this.dropAgents(id);
-          // Woken after it had decided to end: look again, or that wake-up would wait for the next poll.
-          else if (l.wokenAfterEnd) this.wake();
-        });
-      }
+      if (this.owns(id)) this.ensureLoop(id);
     }
   }
 
@@ -349,7 +360,7 @@ class EndpointLoop {
     const durationMs = Math.round(performance.now() - started);
     const ok = status !== null && status >= 200 && status < 300;
     this.observer.attempt(ok ? 'success' : 'failure', reason, ok ? (Date.now() - Date.parse(m.committed_at)) / 1000 : null);
-    await this.recorder.record({ endpointId: ep.id, message: m, ok, status, error, durationMs, at });
+    await this.recorder.record({ endpointId: ep.id, message: m, ok, status, error, durationMs, at, endpointFailing: ep.failing_since !== null });
   }
 
   async stop(): Promise<void> {
