@@ -5,7 +5,7 @@ const swc = JSON.parse(fs.readFileSync(__dirname + '/.swcrc', 'utf8'));
 const common = {
   // .js too: the console's verifier imports the ESM-only @noble libraries, compiled to CommonJS for jest.
   transform: { '^.+\\.[tj]s$': ['@swc/jest', { ...swc, swcrc: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
+  transformIgnorePatterns: ['/node_modules/(?!@noble/|content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   moduleNameMapper: {

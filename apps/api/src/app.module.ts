@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
+import type { Params as LoggingParams } from 'nestjs-pino';
 import { PlatformModule } from './platform/platform.module';
 import { HealthModule } from './platform/health/health.module';
 import { OrdersModule } from './orders/orders.module';
@@ -22,12 +23,12 @@ import { RateLimits } from './rate-limit/rate-limits';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logging: LoggingParams): DynamicModule {
     const disputes = DisputesModule.register({ imports: [MerchantWeeksModule, DelaysModule] });
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot(config),
+        PlatformModule.forRoot(config, logging),
         HealthModule.forRoot(ReadModelsModule),
         ReadModelsModule,
         OrdersModule.register({ reactionsFrom: [disputes] }),

@@ -1,13 +1,13 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { buildOpenApiDocument } from './openapi/openapi';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
-import { createRootLogger, PinoNestLogger } from './infra/logger';
+import { createRootLogger, loggingParams, nestLogger, requestId } from './platform/logging/logger';
 import { ProblemFilter, validationProblem } from './platform/http/problem';
 import { Metrics } from './platform/metrics/metrics';
 import { registerConsole } from './console/console';
@@ -15,24 +15,23 @@ import { RateLimits } from './rate-limit/rate-limits';
 import { inputGuardServerOptions, installInputGuards } from './platform/http/input-guard';
 import { NoBodyInterceptor } from './platform/http/no-body.interceptor';
 
-const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 export const BODY_LIMIT = 1024 * 1024;
 
 /** Builds the Nest application (used by main.ts, the e2e tests and the benchmarks). */
 export async function createApp(config: AppConfig, opts: { logger?: Logger } = {}): Promise<{ app: NestFastifyApplication; logger: Logger }> {
   const logger = opts.logger ?? createRootLogger(config.LOG_LEVEL);
   const adapter = new FastifyAdapter({
+    // Fastify reports its own faults through the same logger; the request lines come from pino-http (platform/logging).
     loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     ...inputGuardServerOptions,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
-      const h = req.headers['x-request-id'];
-      return typeof h === 'string' && REQUEST_ID_RE.test(h) ? h : randomUUID();
-    },
+    genReqId: requestId,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(logger),
+  const logging = loggingParams(logger);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logging), adapter, {
+    logger: nestLogger(logging),
     abortOnError: false,
     // The JSON body parser is ours (input-guard.ts): depth, size and string checks before validation.
     bodyParser: false,

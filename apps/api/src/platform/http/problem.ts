@@ -194,9 +194,10 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const problem = toProblemException(exception);
     if (problem.code === 'DATABASE_UNAVAILABLE') {
-      this.logger.warn({ err: exception, reqId: req?.id }, 'database unavailable: answered 503');
+      // The line carries the request's reqId (bound by nestjs-pino for the whole request).
+      this.logger.warn({ err: exception }, 'database unavailable: answered 503');
     } else if (problem.status >= 500) {
-      this.logger.error({ err: exception, reqId: req?.id }, 'unhandled error');
+      this.logger.error({ err: exception }, 'unhandled error');
     }
     const body = problem.toProblem(req?.url);
     if (req?.id) body.requestId = req.id;
