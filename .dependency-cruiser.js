@@ -19,9 +19,11 @@ const DOMAIN_PACKAGES = ['luxon', '@types/luxon', 'fast-check'];
 
 /** Entries of a library besides its index, with the reason each is public. */
 const PUBLIC_ENTRIES = {
-  // The per-event hash chain without any database driver: the standalone verifiers (libs/audit, the
-  // audit-verifier app) import it so they never load pg, PGlite or the EventStoreDB client.
-  'event-store': ['^libs/event-store/src/hashing\\.ts$'],
+  // The per-event hash chain without any database driver (hashing: node:crypto; hash-content: the hashed fields
+  // and canonical form, browser-safe): the verifiers import these so they never load pg, PGlite or EventStoreDB.
+  'event-store': ['^libs/event-store/src/hashing\\.ts$', '^libs/event-store/src/hash-content\\.ts$'],
+  // The browser-safe verification (pure functions of a given SHA-256 and Ed25519), used by the console.
+  audit: ['^libs/audit/src/pure/index\\.ts$'],
 };
 
 /** Test support of the libraries (not built, not shipped): fixtures, harnesses and contract suites. */
