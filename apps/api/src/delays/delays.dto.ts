@@ -7,10 +7,9 @@ import { PageQuery } from '../platform/validation/queries';
 
 export { OrderIdParam, ReportIdParam } from '../platform/validation/params';
 
-export const DELAY_REPORT_KINDS = ['PRE_REPORT', 'EMERGENCY_REPORT'] as const;
-export const DELAY_REPORT_REASONS = ['WEATHER', 'MAJOR_NATIONAL_EVENT', 'WAREHOUSE_MAINTENANCE', 'OTHER'] as const;
-export const DELAY_REPORT_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN'] as const;
-export const DELAY_CARD_STATUSES = ['PENDING', 'ACCEPTED', 'REJECTED', 'CANCELLED'] as const;
+// The contract's enums, from the domain (one definition).
+import { DELAY_CARD_STATUSES, DELAY_REPORT_KINDS, DELAY_REPORT_REASONS, DELAY_REPORT_STATUSES } from '@app/domain';
+export { DELAY_CARD_STATUSES, DELAY_REPORT_KINDS, DELAY_REPORT_REASONS, DELAY_REPORT_STATUSES };
 
 export class FileDelayReportDto {
   @EnumField(DELAY_REPORT_KINDS, { description: 'PRE_REPORT (预报备, a window) or EMERGENCY_REPORT (紧急报备, one order)' })

@@ -4,8 +4,7 @@
  * open on responses so adding a member is not a breaking change). Request schemas come from the DTOs.
  */
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { DISPUTE_OPTIONS, DISPUTE_STATUSES, EVIDENCE_KINDS, ORDER_KINDS, PAYMENT_METHODS } from '@app/domain';
-import { DELAY_CARD_STATUSES, DELAY_REPORT_KINDS, DELAY_REPORT_STATUSES } from '../delays/delays.dto';
+import { DELAY_CARD_STATUSES, DELAY_REPORT_KINDS, DELAY_REPORT_STATUSES, DISPUTE_OPTIONS, DISPUTE_STATUSES, EVIDENCE_KINDS, ORDER_KINDS, PAYMENT_METHODS } from '@app/domain';
 
 const str = (description?: string): SchemaObject => ({ type: 'string', ...(description ? { description } : {}) });
 const time = (description?: string): SchemaObject => ({ type: 'string', format: 'date-time', ...(description ? { description } : {}) });
