@@ -1,0 +1,205 @@
+/**
+ * Queries over the `delays` read model (delays.projection.ts): the delay-report and delay-card lists, the
+ * review queue and the due delay deadlines. Lists are keyset-paginated (projections/keyset.ts).
+ */
+import {
+  DELAY_CARD_STATUSES,
+  DELAY_REPORT_KINDS,
+  DELAY_REPORT_STATUSES,
+  invalidInput,
+  isOneOf,
+  toDelayCardView,
+  toDelayReportView,
+  type DelayCardState,
+  type DelayCardStatus,
+  type DelayCardView,
+  type DelayReportKind,
+  type DelayReportState,
+  type DelayReportStatus,
+  type DelayReportView,
+} from '@app/domain';
+import type { SqlExecutor } from '@app/event-store';
+import { instantArg, isoOf, pageLimit, type SortOrder } from './projections/cursor';
+import { keysetPage, nonEmptyString, sortOrder, withCursor } from './projections/keyset';
+
+export interface DelayPage<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface DelayQueryOptions {
+  /** Table-name prefix ('' for the live tables). */
+  prefix?: string;
+}
+
+export type DelayReportItem = DelayReportView & { revision: number; stream: string; updatedAt: string };
+export type DelayCardItem = DelayCardView & { revision: number; stream: string; updatedAt: string };
+
+interface ReportRow extends Record<string, unknown> {
+  report_id: string;
+  stream: string;
+  revision: number;
+  state: DelayReportState;
+  updated_at: Date | string;
+}
+interface CardRow extends Record<string, unknown> {
+  order_id: string;
+  stream: string;
+  revision: number;
+  state: DelayCardState;
+  updated_at: Date | string;
+}
+
+const reportItem = (r: ReportRow): DelayReportItem => ({
+  ...toDelayReportView(r.state),
+  revision: Number(r.revision),
+  stream: r.stream,
+  updatedAt: isoOf(r.updated_at)!,
+});
+const cardItem = (r: CardRow): DelayCardItem => ({ ...toDelayCardView(r.state), revision: Number(r.revision), stream: r.stream, updatedAt: isoOf(r.updated_at)! });
+
+export interface ListDelayReportsArgs extends DelayQueryOptions {
+  merchantId?: string;
+  status?: DelayReportStatus;
+  kind?: DelayReportKind;
+  orderId?: string;
+  cursor?: string;
+  limit?: number;
+  /** By (filedAt, reportId); default 'asc'. */
+  order?: SortOrder;
+}
+
+/** GET /delay-reports: reports with their status, keyset-paginated by (filedAt, reportId). */
+export async function listDelayReports(db: SqlExecutor, args: ListDelayReportsArgs = {}): Promise<DelayPage<DelayReportItem>> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const eq = (col: string, v: unknown) => {
+    params.push(v);
+    where.push(`${col} = $${params.length}`);
+  };
+  if (args.merchantId !== undefined && args.merchantId !== null) eq('merchant_id', nonEmptyString(args.merchantId, 'merchantId'));
+  if (args.status !== undefined && args.status !== null) {
+    if (!isOneOf(DELAY_REPORT_STATUSES, args.status)) throw invalidInput(`status must be one of ${DELAY_REPORT_STATUSES.join(', ')}`, { field: 'status' });
+    eq('status', args.status);
+  }
+  if (args.kind !== undefined && args.kind !== null) {
+    if (!isOneOf(DELAY_REPORT_KINDS, args.kind)) throw invalidInput(`kind must be one of ${DELAY_REPORT_KINDS.join(', ')}`, { field: 'kind' });
+    eq('kind', args.kind);
+  }
+  if (args.orderId !== undefined && args.orderId !== null) eq('order_id', nonEmptyString(args.orderId, 'orderId'));
+  const r = await keysetPage<ReportRow>(db, {
+    list: 'delay-reports',
+    select: `*, filed_at AS __ts, report_id AS __id`,
+    from: `${args.prefix ?? ''}delay_reports`,
+    where,
+    params,
+    tsCol: 'filed_at',
+    idCol: 'report_id',
+    order: sortOrder(args.order),
+    cursor: args.cursor,
+    limit: pageLimit(args.limit),
+  });
+  return withCursor(r.rows.map(reportItem), r.nextCursor);
+}
+
+export type DelayReviewQueueItem = DelayReportItem & {
+  /** Seconds since the report was filed, as of `now`. */
+  waitingSeconds: number;
+  /** Unreviewed past its review due time as of `now` (whether or not the flag is recorded yet). */
+  overdueNow: boolean;
+};
+
+/** GET /delay-reports/review-queue: pending reports, oldest first, overdue ones marked. */
+export async function delayReviewQueue(
+  db: SqlExecutor,
+  args: DelayQueryOptions & { now: string | Date; cursor?: string; limit?: number },
+): Promise<DelayPage<DelayReviewQueueItem>> {
+  const now = instantArg(args.now, 'now');
+  const nowMs = Date.parse(now);
+  const r = await keysetPage<ReportRow>(db, {
+    list: 'delay-review-queue',
+    select: `*, filed_at AS __ts, report_id AS __id`,
+    from: `${args.prefix ?? ''}delay_reports`,
+    where: [`status = 'PENDING'`],
+    params: [],
+    tsCol: 'filed_at',
+    idCol: 'report_id',
+    order: 'asc',
+    cursor: args.cursor,
+    limit: pageLimit(args.limit),
+  });
+  return withCursor(
+    r.rows.map((row) => {
+      const item = reportItem(row);
+      return {
+        ...item,
+        waitingSeconds: Math.max(0, Math.floor((nowMs - Date.parse(item.filedAt)) / 1000)),
+        overdueNow: item.overdue || nowMs >= Date.parse(item.reviewDueAt),
+      };
+    }),
+    r.nextCursor,
+  );
+}
+
+export interface ListDelayCardsArgs extends DelayQueryOptions {
+  merchantId?: string;
+  consumerId?: string;
+  status?: DelayCardStatus;
+  cursor?: string;
+  limit?: number;
+  /** By (sentAt, orderId); default 'asc'. */
+  order?: SortOrder;
+}
+
+/** GET /delay-cards: cards with their status, keyset-paginated by (sentAt, orderId). */
+export async function listDelayCards(db: SqlExecutor, args: ListDelayCardsArgs = {}): Promise<DelayPage<DelayCardItem>> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const eq = (col: string, v: unknown) => {
+    params.push(v);
+    where.push(`${col} = $${params.length}`);
+  };
+  if (args.merchantId !== undefined && args.merchantId !== null) eq('merchant_id', nonEmptyString(args.merchantId, 'merchantId'));
+  if (args.consumerId !== undefined && args.consumerId !== null) eq('consumer_id', nonEmptyString(args.consumerId, 'consumerId'));
+  if (args.status !== undefined && args.status !== null) {
+    if (!isOneOf(DELAY_CARD_STATUSES, args.status)) throw invalidInput(`status must be one of ${DELAY_CARD_STATUSES.join(', ')}`, { field: 'status' });
+    eq('status', args.status);
+  }
+  const r = await keysetPage<CardRow>(db, {
+    list: 'delay-cards',
+    select: `*, sent_at AS __ts, order_id AS __id`,
+    from: `${args.prefix ?? ''}delay_cards`,
+    where,
+    params,
+    tsCol: 'sent_at',
+    idCol: 'order_id',
+    order: sortOrder(args.order),
+    cursor: args.cursor,
+    limit: pageLimit(args.limit),
+  });
+  return withCursor(r.rows.map(cardItem), r.nextCursor);
+}
+
+export type DueDelayDeadline =
+  | { kind: 'DELAY_REPORT_OVERDUE'; reportId: string; dueAt: string }
+  | { kind: 'DELAY_CARD_EXPIRY'; orderId: string; dueAt: string };
+
+/** Delay deadlines due at `now`: unflagged pending reports past their review due time, pending cards past expiry. */
+export async function dueDelayDeadlines(db: SqlExecutor, now: string | Date, limit = 200, opts: DelayQueryOptions = {}): Promise<DueDelayDeadline[]> {
+  const at = instantArg(now, 'now');
+  const n = pageLimit(limit, 200, 10_000);
+  const p = opts.prefix ?? '';
+  const reports = await db.query<{ report_id: string; review_due_at: Date | string }>(
+    `SELECT report_id, review_due_at FROM ${p}delay_reports WHERE status = 'PENDING' AND NOT overdue AND review_due_at <= $1::timestamptz
+     ORDER BY review_due_at, report_id LIMIT $2`,
+    [at, n],
+  );
+  const cards = await db.query<{ order_id: string; expires_at: Date | string }>(
+    `SELECT order_id, expires_at FROM ${p}delay_cards WHERE status = 'PENDING' AND expires_at <= $1::timestamptz ORDER BY expires_at, order_id LIMIT $2`,
+    [at, n],
+  );
+  return [
+    ...reports.rows.map((r) => ({ kind: 'DELAY_REPORT_OVERDUE' as const, reportId: r.report_id, dueAt: isoOf(r.review_due_at)! })),
+    ...cards.rows.map((r) => ({ kind: 'DELAY_CARD_EXPIRY' as const, orderId: r.order_id, dueAt: isoOf(r.expires_at)! })),
+  ].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+}
