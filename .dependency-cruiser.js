@@ -7,7 +7,7 @@
  *   - a library is used through its index (`@app/x`), never `@app/x/…` or a relative path into its src,
  *     apart from the few entries declared below (PUBLIC_ENTRIES) and, in tests, the libraries' test support;
  *   - production code never imports test support;
- *   - no cycles between the folders of apps/api (a warning while the API is being restructured).
+ *   - no cycles between the folders of apps/api.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -93,9 +93,7 @@ module.exports = {
     },
     {
       name: 'api-no-folder-cycles',
-      // A warning for now: apps/api is being restructured into feature modules and a platform area; make it an
-      // error once that lands.
-      severity: 'warn',
+      severity: 'error',
       comment: 'The folders of apps/api do not import each other in a cycle (features depend on the platform, not the reverse).',
       scope: 'folder',
       from: { path: '^apps/api/src/' },

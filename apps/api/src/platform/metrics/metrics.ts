@@ -1,9 +1,5 @@
-import { Controller, Get, Header, Injectable, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Public } from '../auth/auth';
-import { OpsAccess } from '../auth/ops-access';
 
 /** Prometheus metrics: process defaults, HTTP latency by route, commands, appends, projection lag, deadlines. */
 @Injectable()
@@ -80,23 +76,5 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-  }
-}
-
-@ApiExcludeController()
-@Controller()
-export class MetricsController {
-  constructor(
-    private readonly metrics: Metrics,
-    private readonly ops: OpsAccess,
-  ) {}
-
-  /** Prometheus text format; needs a platform/auditor JWT or OPS_TOKEN (the route map and memory are internals). */
-  @Public()
-  @Get('metrics')
-  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metricsText(@Req() req: FastifyRequest): Promise<string> {
-    await this.ops.require(req);
-    return this.metrics.registry.metrics();
   }
 }
