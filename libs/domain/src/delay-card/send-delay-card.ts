@@ -1,7 +1,7 @@
 /** SendDelayCard → DelayCardSent: one card per order, ever, for an assessed order. */
 import { DomainError, invalidInput } from '../errors';
 import { nonEmpty, optionalText, positiveMs } from '../shared/input';
-import { assessShipping } from '../shared/shipping';
+import { merchantsOrder, requireAssessed } from '../shared/assessed-order';
 import { compact, iso, toMs } from '../shared/time';
 import type { SendDelayCard } from './commands';
 import type { DelayCardEvent } from './events';
@@ -19,9 +19,7 @@ export function sendCard(cmd: SendDelayCard, state: DelayCardState): DelayCardEv
   const merchantId = nonEmpty(cmd.merchantId, 'merchantId');
   const nowMs = toMs(cmd.now, 'now');
   const now = iso(nowMs);
-  const order = cmd.order;
-  if (!order || typeof order !== 'object' || !Array.isArray(order.facts)) throw invalidInput('The order is required', { field: 'orderId' });
-  if (order.merchantId !== merchantId) throw new DomainError('ORDER_NOT_FOUND', 'Order not found');
+  const order = merchantsOrder(cmd.order, merchantId);
   const message = optionalText(cmd.message, 'message');
   let promisedShipAt: string | undefined;
   if (cmd.promisedShipAt !== undefined && cmd.promisedShipAt !== null) {
@@ -29,14 +27,7 @@ export function sendCard(cmd: SendDelayCard, state: DelayCardState): DelayCardEv
     if (ms < nowMs) throw invalidInput('promisedShipAt may not be in the past', { field: 'promisedShipAt' });
     promisedShipAt = iso(ms);
   }
-  const assessment = assessShipping(order, now);
-  if (!assessment.assessed) {
-    throw new DomainError(
-      'ORDER_NOT_ASSESSED',
-      `Order ${order.orderId} is not assessed for late shipment (${assessment.notAssessedReasons.join(', ')}); it needs no delay card`,
-      { orderId: order.orderId, notAssessedReasons: assessment.notAssessedReasons },
-    );
-  }
+  requireAssessed(order, now, 'delay card');
   const windowMs = positiveMs(cmd.responseWindowMs ?? DELAY_CARD_RESPONSE_WINDOW_MS, 'responseWindowMs');
   return [
     {

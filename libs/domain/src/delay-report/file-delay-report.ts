@@ -1,7 +1,7 @@
 /** FileDelayReport → DelayReportFiled: a pre-report (a window) or an emergency report (one order). */
 import { DomainError, invalidInput } from '../errors';
 import { nonEmpty, optionalText, positiveMs, validateEvidence } from '../shared/input';
-import { assessShipping } from '../shared/shipping';
+import { merchantsOrder, requireAssessed } from '../shared/assessed-order';
 import { compact, iso, toMs } from '../shared/time';
 import { isOneOf } from '../shared/types';
 import type { FileDelayReport } from './commands';
@@ -51,18 +51,9 @@ export function fileReport(cmd: FileDelayReport, state: DelayReportState): Delay
   if ((cmd.windowStart ?? cmd.windowEnd) !== undefined && (cmd.windowStart ?? cmd.windowEnd) !== null) {
     throw invalidInput('An emergency report has no window; it is about one order', { field: 'windowStart' });
   }
-  const order = cmd.order;
-  if (!order || typeof order !== 'object' || !Array.isArray(order.facts)) throw invalidInput('The order is required', { field: 'orderId' });
-  if (order.merchantId !== merchantId) throw new DomainError('ORDER_NOT_FOUND', 'Order not found');
+  const order = merchantsOrder(cmd.order, merchantId);
   const timezone = nonEmpty(cmd.timezone, 'timezone');
-  const assessment = assessShipping(order, now);
-  if (!assessment.assessed) {
-    throw new DomainError(
-      'ORDER_NOT_ASSESSED',
-      `Order ${order.orderId} is not assessed for late shipment (${assessment.notAssessedReasons.join(', ')}); it needs no delay report`,
-      { orderId: order.orderId, notAssessedReasons: assessment.notAssessedReasons },
-    );
-  }
+  const assessment = requireAssessed(order, now, 'delay report');
   const cutoffAt = emergencyReportCutoff(order.placedAt, timezone);
   if (nowMs >= Date.parse(cutoffAt)) {
     throw new DomainError(
