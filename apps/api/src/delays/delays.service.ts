@@ -30,7 +30,7 @@ import { EVENT_STORE, type EventStore, type SqlDatabase } from '@app/event-store
 import { DELAYS_PROJECTION, delayReviewQueue, listDelayCards, listDelayReports } from '@app/projections';
 import { AggregateRepository, type Handled } from '../platform/commands/aggregate-repository';
 import type { CommandContext } from '../platform/commands/command-context';
-import { canSee, notFound } from '../platform/auth/tenancy';
+import { canSee, listScope, notFound } from '../platform/auth/tenancy';
 import type { Actor } from '../platform/auth/auth';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { toUtcIso } from '../platform/validation/validators';
@@ -215,10 +215,11 @@ export class DelaysService {
   }
 
   listReports(q: DelayReportListQuery, actor: Actor) {
-    if (actor.role === 'merchant' && q.merchantId && q.merchantId !== actor.merchantId) return Promise.resolve({ items: [] });
+    const scope = listScope(actor, { merchantId: q.merchantId });
+    if (!scope) return Promise.resolve({ items: [] });
     return this.translate(() =>
       listDelayReports(this.db, {
-        merchantId: actor.role === 'merchant' ? actor.merchantId : q.merchantId,
+        merchantId: scope.merchantId,
         status: q.status,
         kind: q.kind,
         orderId: q.orderId,
@@ -307,12 +308,11 @@ export class DelaysService {
   }
 
   listCards(q: DelayCardListQuery, actor: Actor) {
-    if (actor.role === 'merchant' && q.merchantId && q.merchantId !== actor.merchantId) return Promise.resolve({ items: [] });
-    if (actor.role === 'consumer' && q.consumerId && q.consumerId !== actor.consumerId) return Promise.resolve({ items: [] });
+    const scope = listScope(actor, { merchantId: q.merchantId, consumerId: q.consumerId });
+    if (!scope) return Promise.resolve({ items: [] });
     return this.translate(() =>
       listDelayCards(this.db, {
-        merchantId: actor.role === 'merchant' ? actor.merchantId : q.merchantId,
-        consumerId: actor.role === 'consumer' ? actor.consumerId : q.consumerId,
+        ...scope,
         status: q.status,
         cursor: q.cursor,
         limit: q.limit,

@@ -10,7 +10,7 @@ import { toUtcIso } from '../platform/validation/validators';
 import { WeekQuery } from '../platform/validation/queries';
 import { CaseListQuery, JudgementQuery, QueueQuery, ScorecardQuery } from './read-models.dto';
 import { MerchantIdParam } from '../platform/validation/params';
-import { notFound } from '../platform/auth/tenancy';
+import { listScope, notFound } from '../platform/auth/tenancy';
 import { ProjectionsService } from './projections.service';
 
 @ApiTags('read models')
@@ -33,11 +33,11 @@ export class ReadModelsController {
   @Answers(200, 'CaseList', 'A page of cases')
   async list(@Query() q: CaseListQuery, @CurrentActor() actor: Actor, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.consistent(min, reply);
-    if (actor.role === 'merchant' && q.merchantId && q.merchantId !== actor.merchantId) return { items: [] };
+    const scope = listScope(actor, { merchantId: q.merchantId });
+    if (!scope) return { items: [] };
     return listCases(this.projections.db, {
       status: q.status,
-      merchantId: actor.role === 'merchant' ? actor.merchantId : q.merchantId,
-      consumerId: actor.role === 'consumer' ? actor.consumerId : undefined,
+      ...scope,
       cursor: q.cursor,
       limit: q.limit,
     });
@@ -49,9 +49,10 @@ export class ReadModelsController {
   @Answers(200, 'JudgementList', 'A page of judgement outcomes')
   async judgements(@Query() q: JudgementQuery, @CurrentActor() actor: Actor, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.consistent(min, reply);
-    if (actor.role === 'merchant' && q.merchantId && q.merchantId !== actor.merchantId) return { items: [] };
+    const scope = listScope(actor, { merchantId: q.merchantId });
+    if (!scope) return { items: [] };
     return listJudgements(this.projections.db, {
-      merchantId: actor.role === 'merchant' ? actor.merchantId : q.merchantId,
+      merchantId: scope.merchantId,
       from: q.from ? toUtcIso(q.from) : undefined,
       to: q.to ? toUtcIso(q.to) : undefined,
       cursor: q.cursor,

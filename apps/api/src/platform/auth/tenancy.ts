@@ -18,3 +18,17 @@ export function notFound(what: string, id: string): ProblemException {
 export function assertVisible(actor: Actor, owner: { merchantId: string; consumerId: string } | null | undefined, what: string, id: string): void {
   if (!owner || !canSee(actor, owner)) throw notFound(what, id);
 }
+
+/**
+ * The tenant filter of a list: a merchant lists only its own merchant's items, a consumer only its own; others
+ * filter as they ask. `null` when a merchant or consumer asked for another tenant's items (the answer is an empty
+ * page, never an error, so ids cannot be probed).
+ */
+export function listScope(actor: Actor, asked: { merchantId?: string; consumerId?: string }): { merchantId?: string; consumerId?: string } | null {
+  if (actor.role === 'merchant' && asked.merchantId && asked.merchantId !== actor.merchantId) return null;
+  if (actor.role === 'consumer' && asked.consumerId && asked.consumerId !== actor.consumerId) return null;
+  return {
+    merchantId: actor.role === 'merchant' ? actor.merchantId : asked.merchantId,
+    consumerId: actor.role === 'consumer' ? actor.consumerId : asked.consumerId,
+  };
+}
