@@ -6,8 +6,6 @@ import {
   DELAY_CARD_STATUSES,
   DELAY_REPORT_KINDS,
   DELAY_REPORT_STATUSES,
-  invalidInput,
-  isOneOf,
   toDelayCardView,
   toDelayReportView,
   type DelayCardState,
@@ -20,7 +18,7 @@ import {
 } from '@app/domain';
 import type { SqlExecutor } from '@app/event-store';
 import { instantArg, isoOf, pageLimit, type SortOrder } from './projections/cursor';
-import { keysetPage, nonEmptyString, sortOrder, withCursor } from './projections/keyset';
+import { Filters, keysetPage, sortOrder, withCursor } from './projections/keyset';
 
 export interface DelayPage<T> {
   items: T[];
@@ -71,22 +69,12 @@ export interface ListDelayReportsArgs extends DelayQueryOptions {
 
 /** GET /delay-reports: reports with their status, keyset-paginated by (filedAt, reportId). */
 export async function listDelayReports(db: SqlExecutor, args: ListDelayReportsArgs = {}): Promise<DelayPage<DelayReportItem>> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const eq = (col: string, v: unknown) => {
-    params.push(v);
-    where.push(`${col} = $${params.length}`);
-  };
-  if (args.merchantId !== undefined && args.merchantId !== null) eq('merchant_id', nonEmptyString(args.merchantId, 'merchantId'));
-  if (args.status !== undefined && args.status !== null) {
-    if (!isOneOf(DELAY_REPORT_STATUSES, args.status)) throw invalidInput(`status must be one of ${DELAY_REPORT_STATUSES.join(', ')}`, { field: 'status' });
-    eq('status', args.status);
-  }
-  if (args.kind !== undefined && args.kind !== null) {
-    if (!isOneOf(DELAY_REPORT_KINDS, args.kind)) throw invalidInput(`kind must be one of ${DELAY_REPORT_KINDS.join(', ')}`, { field: 'kind' });
-    eq('kind', args.kind);
-  }
-  if (args.orderId !== undefined && args.orderId !== null) eq('order_id', nonEmptyString(args.orderId, 'orderId'));
+  const f = new Filters();
+  f.id('merchant_id', args.merchantId, 'merchantId');
+  f.oneOf('status', args.status, DELAY_REPORT_STATUSES, 'status');
+  f.oneOf('kind', args.kind, DELAY_REPORT_KINDS, 'kind');
+  f.id('order_id', args.orderId, 'orderId');
+  const { where, params } = f;
   const r = await keysetPage<ReportRow>(db, {
     list: 'delay-reports',
     select: `*, filed_at AS __ts, report_id AS __id`,
@@ -153,18 +141,11 @@ export interface ListDelayCardsArgs extends DelayQueryOptions {
 
 /** GET /delay-cards: cards with their status, keyset-paginated by (sentAt, orderId). */
 export async function listDelayCards(db: SqlExecutor, args: ListDelayCardsArgs = {}): Promise<DelayPage<DelayCardItem>> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const eq = (col: string, v: unknown) => {
-    params.push(v);
-    where.push(`${col} = $${params.length}`);
-  };
-  if (args.merchantId !== undefined && args.merchantId !== null) eq('merchant_id', nonEmptyString(args.merchantId, 'merchantId'));
-  if (args.consumerId !== undefined && args.consumerId !== null) eq('consumer_id', nonEmptyString(args.consumerId, 'consumerId'));
-  if (args.status !== undefined && args.status !== null) {
-    if (!isOneOf(DELAY_CARD_STATUSES, args.status)) throw invalidInput(`status must be one of ${DELAY_CARD_STATUSES.join(', ')}`, { field: 'status' });
-    eq('status', args.status);
-  }
+  const f = new Filters();
+  f.id('merchant_id', args.merchantId, 'merchantId');
+  f.id('consumer_id', args.consumerId, 'consumerId');
+  f.oneOf('status', args.status, DELAY_CARD_STATUSES, 'status');
+  const { where, params } = f;
   const r = await keysetPage<CardRow>(db, {
     list: 'delay-cards',
     select: `*, sent_at AS __ts, order_id AS __id`,

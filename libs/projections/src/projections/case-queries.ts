@@ -1,8 +1,6 @@
 /** Case list (GET /disputes), one case, and the deadline queries over the dispute_state projection's tables. */
 import {
   DISPUTE_STATUSES,
-  invalidInput,
-  isOneOf,
   type DeadlineKind,
   type DisputeState,
   type DisputeStatus,
@@ -12,7 +10,7 @@ import {
 } from '@app/domain';
 import type { SqlExecutor } from '@app/event-store';
 import { instantArg, isoOf, pageLimit, type SortOrder } from './cursor';
-import { keysetPage, nonEmptyString, sortOrder, withCursor, type Page, type QueryOptions } from './keyset';
+import { Filters, keysetPage, sortOrder, withCursor, type Page, type QueryOptions } from './keyset';
 
 // ------------------------------------------------------------------------------------------------ cases
 
@@ -108,21 +106,11 @@ export interface ListCasesArgs extends QueryOptions {
 /** GET /disputes: every dispute with its current status and deadlines, keyset-paginated by (openedAt, disputeId). */
 export async function listCases(db: SqlExecutor, args: ListCasesArgs = {}): Promise<Page<CaseListItem>> {
   const p = args.prefix ?? '';
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (args.status !== undefined && args.status !== null) {
-    if (!isOneOf(DISPUTE_STATUSES, args.status)) throw invalidInput(`status must be one of ${DISPUTE_STATUSES.join(', ')}`, { field: 'status' });
-    params.push(args.status);
-    where.push(`status = $${params.length}`);
-  }
-  if (args.merchantId !== undefined && args.merchantId !== null) {
-    params.push(nonEmptyString(args.merchantId, 'merchantId'));
-    where.push(`merchant_id = $${params.length}`);
-  }
-  if (args.consumerId !== undefined && args.consumerId !== null) {
-    params.push(nonEmptyString(args.consumerId, 'consumerId'));
-    where.push(`consumer_id = $${params.length}`);
-  }
+  const f = new Filters();
+  f.oneOf('status', args.status, DISPUTE_STATUSES, 'status');
+  f.id('merchant_id', args.merchantId, 'merchantId');
+  f.id('consumer_id', args.consumerId, 'consumerId');
+  const { where, params } = f;
   const page = await keysetPage<DisputeRow>(db, {
     list: 'cases',
     select: `${CASE_COLUMNS}, opened_at AS __ts, dispute_id AS __id`,

@@ -2,7 +2,7 @@
 import { invalidInput, type MerchantWeek, type RulesVersion, type Violation } from '@app/domain';
 import type { SqlExecutor } from '@app/event-store';
 import { instantArg, isoOf, pageLimit, type SortOrder } from './cursor';
-import { keysetPage, nonEmptyString, sortOrder, withCursor, type Page, type QueryOptions } from './keyset';
+import { Filters, keysetPage, sortOrder, withCursor, type Page, type QueryOptions } from './keyset';
 
 // ------------------------------------------------------------------------------------------ judgements
 
@@ -108,25 +108,15 @@ export interface ListJudgementsArgs extends QueryOptions {
 
 /** GET /judgements: judged and settled cases, keyset-paginated by (decidedAt, disputeId). */
 export async function listJudgements(db: SqlExecutor, args: ListJudgementsArgs = {}): Promise<Page<JudgementListItem>> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (args.merchantId !== undefined && args.merchantId !== null) {
-    params.push(nonEmptyString(args.merchantId, 'merchantId'));
-    where.push(`merchant_id = $${params.length}`);
-  }
-  if (args.from !== undefined && args.from !== null) {
-    params.push(instantArg(args.from, 'from'));
-    where.push(`decided_at >= $${params.length}::timestamptz`);
-  }
-  if (args.to !== undefined && args.to !== null) {
-    params.push(instantArg(args.to, 'to'));
-    where.push(`decided_at < $${params.length}::timestamptz`);
-  }
+  const f = new Filters();
+  f.id('merchant_id', args.merchantId, 'merchantId');
+  if (args.from !== undefined && args.from !== null) f.add('decided_at', instantArg(args.from, 'from'), '>=', '::timestamptz');
+  if (args.to !== undefined && args.to !== null) f.add('decided_at', instantArg(args.to, 'to'), '<', '::timestamptz');
   if (args.kind !== undefined && args.kind !== null) {
     if (args.kind !== 'JUDGEMENT' && args.kind !== 'SETTLEMENT') throw invalidInput('kind must be JUDGEMENT or SETTLEMENT', { field: 'kind' });
-    params.push(args.kind);
-    where.push(`kind = $${params.length}`);
+    f.add('kind', args.kind);
   }
+  const { where, params } = f;
   const page = await keysetPage<JudgementRow>(db, {
     list: 'judgements',
     select: `*, decided_at AS __ts, dispute_id AS __id`,

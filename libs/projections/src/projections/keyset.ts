@@ -27,6 +27,31 @@ export function nonEmptyString(v: unknown, field: string): string {
   return v;
 }
 
+/** The WHERE of a list query, built with numbered parameters; an absent (undefined or null) argument filters nothing. */
+export class Filters {
+  readonly where: string[] = [];
+  readonly params: unknown[] = [];
+
+  /** `col op $n` (the SQL `cast` appended to the parameter) when `v` is given. */
+  add(col: string, v: unknown, op = '=', cast = ''): void {
+    if (v === undefined || v === null) return;
+    this.params.push(v);
+    this.where.push(`${col} ${op} $${this.params.length}${cast}`);
+  }
+
+  /** An id column equal to a non-empty string. */
+  id(col: string, v: unknown, field: string): void {
+    if (v !== undefined && v !== null) this.add(col, nonEmptyString(v, field));
+  }
+
+  /** A column equal to one of `allowed` (anything else is a 400 naming the field). */
+  oneOf(col: string, v: unknown, allowed: readonly string[], field: string): void {
+    if (v === undefined || v === null) return;
+    if (typeof v !== 'string' || !allowed.includes(v)) throw invalidInput(`${field} must be one of ${allowed.join(', ')}`, { field });
+    this.add(col, v);
+  }
+}
+
 /**
  * Runs a keyset page: `where` (with params) filters, rows are ordered by (tsCol, idCol) in `order`,
  * one extra row tells whether another page follows.
