@@ -1,7 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
-import { EvidenceDto, MAX_EVIDENCE } from '../disputes/disputes.dto';
+import { EvidenceDto, EvidenceListField } from '../disputes/disputes.dto';
 import { BoolField, EnumField, IdField, InstantField, TextField } from '../platform/validation/fields';
 import { PageQuery } from '../platform/validation/queries';
 
@@ -33,16 +30,7 @@ export class FileDelayReportDto {
   @InstantField({ optional: true, description: 'EMERGENCY_REPORT (required): the concrete ship date promised to the consumer', example: '2026-11-26T10:00:00Z' })
   promisedShipAt?: string;
 
-  @ApiPropertyOptional({
-    type: [EvidenceDto],
-    maxItems: MAX_EVIDENCE,
-    description: 'PRE_REPORT: at least one item. EMERGENCY_REPORT: at least one CHAT_LOG, SMS or CALL_RECORD',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_EVIDENCE)
-  @ValidateNested({ each: true })
-  @Type(() => EvidenceDto)
+  @EvidenceListField('PRE_REPORT: at least one item. EMERGENCY_REPORT: at least one CHAT_LOG, SMS or CALL_RECORD')
   evidence?: EvidenceDto[];
 }
 

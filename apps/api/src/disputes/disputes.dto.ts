@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
@@ -21,6 +22,18 @@ export class EvidenceDto {
   @TextField({ optional: true, max: 2000 }) description?: string;
 }
 
+/** An optional list of evidence items (at most MAX_EVIDENCE, each validated): choices, appeals and delay reports. */
+export function EvidenceListField(description?: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: [EvidenceDto], maxItems: MAX_EVIDENCE, ...(description ? { description } : {}) }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(MAX_EVIDENCE),
+    ValidateNested({ each: true }),
+    Type(() => EvidenceDto),
+  );
+}
+
 export class DefenseDto {
   @EnumField(DEFENSE_REASONS) reason!: (typeof DEFENSE_REASONS)[number];
   @TextField({ min: 1, max: 5000, example: 'Shipped on time; see the pickup scan.' }) statement!: string;
@@ -30,12 +43,7 @@ export class ChoiceDto {
   @EnumField(OPTIONS) option!: (typeof OPTIONS)[number];
   @InstantField({ optional: true, description: 'SHIP_BY_AGREED_DATE: the agreed ship-by time (future, within MAX_AGREED_SHIP_DELAY)' })
   agreedShipBy?: string;
-  @ApiPropertyOptional({ type: [EvidenceDto], maxItems: MAX_EVIDENCE })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_EVIDENCE)
-  @ValidateNested({ each: true })
-  @Type(() => EvidenceDto)
+  @EvidenceListField()
   evidence?: EvidenceDto[];
   @ApiPropertyOptional({ type: DefenseDto })
   @IsOptional()
