@@ -4,6 +4,7 @@
  */
 import Fastify from 'fastify';
 import { Pool } from 'pg';
+import { runChild, serveUntilSignal } from './serve-child';
 
 async function main() {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });
@@ -15,17 +16,7 @@ async function main() {
     void reply.code(200);
     return { id: rows[0].id };
   });
-  await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-  const stop = async () => {
-    await app.close();
-    await pool.end();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  await serveUntilSignal(app, pool);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runChild(main);

@@ -10,6 +10,7 @@
 import Fastify from 'fastify';
 import { jwtVerify } from 'jose';
 import { Pool } from 'pg';
+import { runChild, serveUntilSignal } from './serve-child';
 import { DomainError, disputeDecider, orderDecider, orderSnapshot, toDisputeView, type DisputeState, type OrderState } from '@app/domain';
 
 type Ev = { type: string; data: Record<string, unknown>; metadata?: Record<string, unknown> };
@@ -89,17 +90,7 @@ async function main() {
       return reply.code(status).send({ title: (e as Error).message });
     }
   });
-  await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-  const stop = async () => {
-    await app.close();
-    await pool.end();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  await serveUntilSignal(app, pool);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runChild(main);
