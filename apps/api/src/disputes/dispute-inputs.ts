@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { orderStream, assessShipping, orderDecider, orderSnapshot, type DisputeSettings, type DisputeState, type JudgeContext, type OrderSnapshot } from '@app/domain';
+import { disputeDecider, disputeStream, orderStream, assessShipping, orderDecider, orderSnapshot, type DisputeSettings, type DisputeState, type JudgeContext, type OrderSnapshot } from '@app/domain';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AggregateRepository, type Loaded } from '../platform/commands/aggregate-repository';
 import type { Actor } from '../platform/auth/auth';
@@ -45,6 +45,20 @@ export class DisputeInputs {
 
   get unifiedFlowRollout() {
     return this.config.UNIFIED_FLOW_ROLLOUT;
+  }
+
+  /** The case, read once, if the actor may see it (`visibleCase`). */
+  async visibleCase(disputeId: string, actor: Actor): Promise<Loaded<DisputeState>> {
+    return visibleCase(await this.repo.load(disputeStream(disputeId), disputeDecider), actor, disputeId);
+  }
+
+  /**
+   * What the commands and reads that decide with the order's facts start from: the case, read once if the
+   * actor may see it, and its order's facts as they stand now.
+   */
+  async visibleCaseWithOrder(disputeId: string, actor: Actor): Promise<{ loaded: Loaded<DisputeState>; order: OrderSnapshot }> {
+    const loaded = await this.visibleCase(disputeId, actor);
+    return { loaded, order: await this.order(loaded.state.orderId) };
   }
 
   /** The order's facts as they stand now (one read of the order stream). */

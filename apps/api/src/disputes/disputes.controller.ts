@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommandBus } from '@nestjs/cqrs';
+import { type Command, CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Answers } from '../openapi/decorators';
 import { contextFrom } from '../platform/commands/command-context';
@@ -8,7 +8,9 @@ import { setPosition } from '../platform/http/position-header';
 import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
 import { DisputeIdParam } from '../platform/validation/params';
 import { AtQuery, TimelineQuery, ChoiceDto, ConsumerResponseDto, ContestDto, JudgementDto, OpenDisputeDto, ReplayDto } from './disputes.dto';
-import { disputeResponse } from './dispute-view';
+import type { DisputeState } from '@app/domain';
+import type { Handled } from '../platform/commands/aggregate-repository';
+import { disputeResponse, type DisputeResponse } from './dispute-view';
 import { DisputeQueries } from './queries/dispute-queries';
 import { OpenDisputeCommand } from './commands/open-dispute.handler';
 import { ChooseOptionCommand } from './commands/choose-option.handler';
@@ -26,15 +28,20 @@ export class DisputesController {
     private readonly commands: CommandBus,
   ) {}
 
+  /** A write's answer: the dispute after it, and the log position it reached (`X-Event-Position`). */
+  private async answer(command: Command<Handled<DisputeState>>, reply: FastifyReply): Promise<DisputeResponse> {
+    const r = await this.commands.execute(command);
+    setPosition(reply, r.position);
+    return disputeResponse(r.state, r.revision);
+  }
+
   @Post()
   @HttpCode(201)
   @Roles('platform')
   @ApiOperation({ summary: 'Open a rush-order dispute (409 while another one on the order is not final)' })
   @Answers(201, 'DisputeView', 'The opened dispute')
-  async open(@Body() dto: OpenDisputeDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.commands.execute(new OpenDisputeCommand(dto, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return disputeResponse(r.state, r.revision);
+  open(@Body() dto: OpenDisputeDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.answer(new OpenDisputeCommand(dto, contextFrom(req, actor)), reply);
   }
 
   @Get(':id')
@@ -58,10 +65,8 @@ export class DisputesController {
   @Roles('merchant')
   @ApiOperation({ summary: "The merchant's one settlement or no-fault defense (409 once a choice stands; 422 when preconditions fail)" })
   @Answers(200, 'DisputeView', 'The dispute after the choice')
-  async choose(@Param() p: DisputeIdParam, @Body() dto: ChoiceDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.commands.execute(new ChooseOptionCommand(p.id, dto, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return disputeResponse(r.state, r.revision);
+  choose(@Param() p: DisputeIdParam, @Body() dto: ChoiceDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.answer(new ChooseOptionCommand(p.id, dto, contextFrom(req, actor)), reply);
   }
 
   @Post(':id/consumer-response')
@@ -69,16 +74,14 @@ export class DisputesController {
   @Roles('consumer')
   @ApiOperation({ summary: "The consumer accepts or rejects the merchant's out-of-stock refund" })
   @Answers(200, 'DisputeView', 'The dispute after the answer')
-  async respond(
+  respond(
     @Param() p: DisputeIdParam,
     @Body() dto: ConsumerResponseDto,
     @CurrentActor() actor: Actor,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.commands.execute(new ConsumerRespondCommand(p.id, dto, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return disputeResponse(r.state, r.revision);
+    return this.answer(new ConsumerRespondCommand(p.id, dto, contextFrom(req, actor)), reply);
   }
 
   @Post(':id/contest')
@@ -86,10 +89,8 @@ export class DisputesController {
   @Roles('consumer')
   @ApiOperation({ summary: 'The consumer says the claimed settlement was never agreed (within CONTEST_WINDOW)' })
   @Answers(200, 'DisputeView', 'The dispute after the contest')
-  async contest(@Param() p: DisputeIdParam, @Body() dto: ContestDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.commands.execute(new ContestSettlementCommand(p.id, dto, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return disputeResponse(r.state, r.revision);
+  contest(@Param() p: DisputeIdParam, @Body() dto: ContestDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.answer(new ContestSettlementCommand(p.id, dto, contextFrom(req, actor)), reply);
   }
 
   @Post(':id/judgement')
@@ -97,10 +98,8 @@ export class DisputesController {
   @Roles('adjudicator')
   @ApiOperation({ summary: 'An adjudicator judges a case under review' })
   @Answers(200, 'DisputeView', 'The judged dispute')
-  async judge(@Param() p: DisputeIdParam, @Body() dto: JudgementDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.commands.execute(new JudgeDisputeCommand(p.id, dto, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return disputeResponse(r.state, r.revision);
+  judge(@Param() p: DisputeIdParam, @Body() dto: JudgementDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.answer(new JudgeDisputeCommand(p.id, dto, contextFrom(req, actor)), reply);
   }
 
   @Get(':id/timeline')

@@ -30,9 +30,7 @@ export class ChooseOptionHandler implements ICommandHandler<ChooseOptionCommand>
   ) {}
 
   async execute({ disputeId, dto, ctx }: ChooseOptionCommand): Promise<Handled<DisputeState>> {
-    const stream = disputeStream(disputeId);
-    const loaded = visibleCase(await this.repo.load(stream, disputeDecider), ctx.actor, disputeId);
-    const order = await this.inputs.order(loaded.state.orderId);
+    const { loaded, order } = await this.inputs.visibleCaseWithOrder(disputeId, ctx.actor);
     const delayExcuses = dto.option === 'NO_FAULT_DEFENSE' ? await this.inputs.delayExcuses(order, new Date().toISOString()) : undefined;
     const choice = {
       option: dto.option,
@@ -41,7 +39,7 @@ export class ChooseOptionHandler implements ICommandHandler<ChooseOptionCommand>
       ...(dto.defense ? { defense: { reason: dto.defense.reason, statement: dto.defense.statement } } : {}),
     };
     return this.repo.handle(
-      stream,
+      disputeStream(disputeId),
       disputeDecider,
       (current): Extract<DisputeCommand, { type: 'ChooseOption' }> => {
         visibleCase(current, ctx.actor, disputeId);

@@ -30,12 +30,10 @@ export class JudgeDisputeHandler implements ICommandHandler<JudgeDisputeCommand>
   ) {}
 
   async execute({ disputeId, dto, ctx }: JudgeDisputeCommand): Promise<Handled<DisputeState>> {
-    const stream = disputeStream(disputeId);
-    const loaded = visibleCase(await this.repo.load(stream, disputeDecider), ctx.actor, disputeId);
-    const order = await this.inputs.order(loaded.state.orderId);
+    const { loaded, order } = await this.inputs.visibleCaseWithOrder(disputeId, ctx.actor);
     const rules = await this.inputs.rules(loaded.state.merchantId, new Date().toISOString(), order);
     const r = await this.repo.handle(
-      stream,
+      disputeStream(disputeId),
       disputeDecider,
       (current) => {
         visibleCase(current, ctx.actor, disputeId);

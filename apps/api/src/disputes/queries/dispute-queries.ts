@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { disputeStream, disputeDecider, evaluateOptions, rejudge, toDisputeView, type DisputeState, type DisputeView, type RulesVersion } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
-import { AggregateRepository, toDomainEvent } from '../../platform/commands/aggregate-repository';
+import { toDomainEvent } from '../../platform/commands/aggregate-repository';
 import type { Actor } from '../../platform/auth/auth';
 import { ProblemException } from '../../platform/http/problem';
 import { INSTANT_RULE, parseInstant } from '../../platform/validation/validators';
-import { DisputeInputs, visibleCase } from '../dispute-inputs';
+import { DisputeInputs } from '../dispute-inputs';
 import { disputeResponse, type DisputeResponse } from '../dispute-view';
 
 export interface TimelineEntry {
@@ -27,14 +27,7 @@ export interface TimelineEntry {
  */
 @Injectable()
 export class DisputeQueries {
-  constructor(
-    private readonly repo: AggregateRepository,
-    private readonly inputs: DisputeInputs,
-  ) {}
-
-  private async loadVisible(id: string, actor: Actor) {
-    return visibleCase(await this.repo.load(disputeStream(id), disputeDecider), actor, id);
-  }
+  constructor(private readonly inputs: DisputeInputs) {}
 
   /**
    * The view with the standing judgement's points as its week settled them, as of `asOf` (now by default):
@@ -62,7 +55,7 @@ export class DisputeQueries {
 
   async get(id: string, actor: Actor, at?: string): Promise<DisputeResponse> {
     if (at === undefined) {
-      const { state, revision } = await this.loadVisible(id, actor);
+      const { state, revision } = await this.inputs.visibleCase(id, actor);
       return this.present(state, revision);
     }
     // The revision or instant is checked before anything is read: a malformed `at` is a 400 even for an unknown id.
@@ -72,7 +65,7 @@ export class DisputeQueries {
         errors: [{ field: 'at', messages: [`must be a revision number or ${INSTANT_RULE}`] }],
       });
     }
-    const { events } = await this.loadVisible(id, actor);
+    const { events } = await this.inputs.visibleCase(id, actor);
     let upTo: (e: RecordedEvent) => boolean;
     let asOf: string;
     if (instant === null) {
@@ -95,9 +88,8 @@ export class DisputeQueries {
   }
 
   async options(id: string, actor: Actor) {
-    const { state } = await this.loadVisible(id, actor);
-    const order = await this.inputs.order(state.orderId);
-    return { disputeId: id, options: evaluateOptions(state, order, new Date().toISOString(), this.inputs.settings) };
+    const { loaded, order } = await this.inputs.visibleCaseWithOrder(id, actor);
+    return { disputeId: id, options: evaluateOptions(loaded.state, order, new Date().toISOString(), this.inputs.settings) };
   }
 
   /**
@@ -110,7 +102,7 @@ export class DisputeQueries {
     actor: Actor,
     states: 'all' | 'changed' = 'all',
   ): Promise<{ disputeId: string; stream: string; items: TimelineEntry[]; settledPenalty?: unknown }> {
-    const { events } = await this.loadVisible(id, actor);
+    const { events } = await this.inputs.visibleCase(id, actor);
     let state = disputeDecider.initialState();
     const items: TimelineEntry[] = [];
     let previous: string | undefined;
@@ -141,7 +133,7 @@ export class DisputeQueries {
   }
 
   async replay(id: string, rulesVersion: RulesVersion, actor: Actor) {
-    const { events, state } = await this.loadVisible(id, actor);
+    const { events, state } = await this.inputs.visibleCase(id, actor);
     // The week's statistics at its close (settled), or at the time of asking for an open week — never the
     // instant inside the week the judgement was rendered at.
     const now = new Date().toISOString();
