@@ -1,12 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { dueDeadlines, dueDelayDeadlines } from '@app/projections';
+import { dueDeadlines, type DueDelayDeadline } from '@app/projections';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { systemContext } from '../platform/commands/command-context';
 import { Metrics } from '../platform/metrics/metrics';
 import { FireDeadlineCommand } from '../disputes/commands/fire-deadline.handler';
 import { ProjectionsService } from '../read-models/projections.service';
-import { DelaysService } from '../delays/delays.service';
+import { FireDelayDeadlineCommand } from '../delays/commands/fire-delay-deadline.handler';
+import { DelayQueries } from '../delays/queries/delay-queries';
 import { WeekSettlementService } from '../merchant-weeks/week-settlement.service';
 
 /** One kind of due item: how to list those due now, name one, fire one, and wait for the read model it comes from. */
@@ -24,7 +25,7 @@ interface DeadlineSource<D> {
  * The service's one deadline scheduler. Deadlines are derived from events and fired every
  * DEADLINE_POLL_INTERVAL (while RUN_BACKGROUND is on) and by POST /deadlines/run:
  *  - delay cards unanswered at their expiry are cancelled, delay reports unreviewed at their review due time
- *    flagged overdue (the `delays` read model);
+ *    flagged overdue (the `delays` read model) through FireDelayDeadlineCommand;
  *  - merchant-weeks whose close is due get their assessment (week settlement, from read models caught up
  *    with the log: an assessment is final);
  *  - each case's pending deadlines fire (the `deadlines` read model) through FireDeadlineCommand.
@@ -37,7 +38,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
-  private readonly delayDeadlines: DeadlineSource<Awaited<ReturnType<typeof dueDelayDeadlines>>[number]>;
+  private readonly delayDeadlines: DeadlineSource<DueDelayDeadline>;
   private readonly disputeDeadlines: DeadlineSource<Awaited<ReturnType<typeof dueDeadlines>>[number]>;
 
   constructor(
@@ -45,18 +46,15 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
     private readonly commands: CommandBus,
     private readonly projections: ProjectionsService,
     private readonly metrics: Metrics,
-    private readonly delays: DelaysService,
+    private readonly delays: DelayQueries,
     private readonly weekSettlement: WeekSettlementService,
   ) {
     this.delayDeadlines = {
       name: 'delay',
-      due: (now) => dueDelayDeadlines(this.delays.db, now, 200),
+      due: (now) => this.delays.dueDeadlines(now, 200),
       key: (d) => (d.kind === 'DELAY_CARD_EXPIRY' ? `card|${d.orderId}` : `report|${d.reportId}`),
       kind: (d) => d.kind,
-      fire: (d) =>
-        d.kind === 'DELAY_CARD_EXPIRY'
-          ? this.delays.expireCard(d.orderId, systemContext('deadline:DELAY_CARD_EXPIRY'))
-          : this.delays.flagOverdue(d.reportId, systemContext('deadline:DELAY_REPORT_OVERDUE')),
+      fire: (d) => this.commands.execute(new FireDelayDeadlineCommand(d, systemContext(`deadline:${d.kind}`))),
       settle: () => this.delays.waitForReadModel(),
     };
     this.disputeDeadlines = {

@@ -8,10 +8,11 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { contextFrom } from '../platform/commands/command-context';
 import { Answers } from '../openapi/decorators';
-import { MIN_POSITION_HEADER, setPosition } from '../platform/http/position-header';
+import { MIN_POSITION_HEADER, awaitMinPosition, setPosition } from '../platform/http/position-header';
 import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
 import {
   DelayCardListQuery,
@@ -24,8 +25,13 @@ import {
   ReviewDelayReportDto,
   SendDelayCardDto,
 } from './delays.dto';
-import { DelaysService } from './delays.service';
-import { awaitMinPosition } from '../platform/http/position-header';
+import { DelayQueries } from './queries/delay-queries';
+import { delayCardResponse, delayReportResponse } from './delay-view';
+import { FileDelayReportCommand } from './commands/file-delay-report.handler';
+import { WithdrawDelayReportCommand } from './commands/withdraw-delay-report.handler';
+import { ReviewDelayReportCommand } from './commands/review-delay-report.handler';
+import { SendDelayCardCommand } from './commands/send-delay-card.handler';
+import { RespondToDelayCardCommand } from './commands/respond-to-delay-card.handler';
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'Retry-safe writes: same key + same body → the first answer' };
 const MIN_POSITION = {
@@ -34,8 +40,8 @@ const MIN_POSITION = {
   description: 'Read-your-writes for lists: wait (bounded) until the read model applied this position (from a write’s X-Event-Position)',
 };
 
-function consistent(delays: DelaysService, minPosition: string | undefined, reply: FastifyReply): Promise<void> {
-  return awaitMinPosition(minPosition, reply, (p) => delays.waitForReadModel(p));
+function consistent(queries: DelayQueries, minPosition: string | undefined, reply: FastifyReply): Promise<void> {
+  return awaitMinPosition(minPosition, reply, (p) => queries.waitForReadModel(p));
 }
 
 @ApiTags('delay reports')
@@ -43,7 +49,10 @@ function consistent(delays: DelaysService, minPosition: string | undefined, repl
 @ApiHeader(IDEMPOTENCY)
 @Controller('delay-reports')
 export class DelayReportsController {
-  constructor(private readonly delays: DelaysService) {}
+  constructor(
+    private readonly queries: DelayQueries,
+    private readonly commands: CommandBus,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -62,9 +71,9 @@ export class DelayReportsController {
   @ApiNotFoundResponse({ description: "Emergency report: unknown order or another merchant's order" })
   @ApiUnprocessableEntityResponse({ description: 'Refused by the rules (window limits, cut-off, order not assessed, missing evidence)' })
   async file(@Body() dto: FileDelayReportDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.delays.fileReport(dto, actor, contextFrom(req, actor));
+    const r = await this.commands.execute(new FileDelayReportCommand(dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.delays.reportView(r.state, r.revision);
+    return delayReportResponse(r.state, r.revision);
   }
 
   @Get()
@@ -73,8 +82,8 @@ export class DelayReportsController {
   @ApiOperation({ summary: "Delay reports with their status (merchants: their own), keyset pages by filing time: {items, nextCursor}" })
   @Answers(200, 'DelayReportList', 'A page of reports')
   async list(@Query() q: DelayReportListQuery, @CurrentActor() actor: Actor, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    await consistent(this.delays, min, reply);
-    return this.delays.listReports(q, actor);
+    await consistent(this.queries, min, reply);
+    return this.queries.listReports(q, actor);
   }
 
   @Get('review-queue')
@@ -83,8 +92,8 @@ export class DelayReportsController {
   @ApiOperation({ summary: 'The platform review queue: pending reports, oldest first, with waitingSeconds; overdue ones marked (overdue, overdueNow)' })
   @Answers(200, 'DelayReportList', 'A page of pending reports')
   async queue(@Query() q: DelayPageQuery, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    await consistent(this.delays, min, reply);
-    return this.delays.reviewQueue(q);
+    await consistent(this.queries, min, reply);
+    return this.queries.reviewQueue(q);
   }
 
   @Get(':id')
@@ -93,7 +102,7 @@ export class DelayReportsController {
   @Answers(200, 'DelayReport', 'The report')
   @ApiNotFoundResponse({ description: 'Unknown report or another tenant’s' })
   get(@Param() p: ReportIdParam, @CurrentActor() actor: Actor) {
-    return this.delays.getReport(p.id, actor);
+    return this.queries.getReport(p.id, actor);
   }
 
   @Post(':id/withdraw')
@@ -103,9 +112,9 @@ export class DelayReportsController {
   @Answers(200, 'DelayReport', 'The report (status WITHDRAWN)')
   @ApiConflictResponse({ description: 'Already reviewed or withdrawn' })
   async withdraw(@Param() p: ReportIdParam, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.delays.withdrawReport(p.id, actor, contextFrom(req, actor));
+    const r = await this.commands.execute(new WithdrawDelayReportCommand(p.id, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.delays.reportView(r.state, r.revision);
+    return delayReportResponse(r.state, r.revision);
   }
 
   @Post(':id/review')
@@ -121,9 +130,9 @@ export class DelayReportsController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.delays.reviewReport(p.id, dto, actor, contextFrom(req, actor));
+    const r = await this.commands.execute(new ReviewDelayReportCommand(p.id, dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.delays.reportView(r.state, r.revision);
+    return delayReportResponse(r.state, r.revision);
   }
 }
 
@@ -132,7 +141,10 @@ export class DelayReportsController {
 @ApiHeader(IDEMPOTENCY)
 @Controller()
 export class DelayCardsController {
-  constructor(private readonly delays: DelaysService) {}
+  constructor(
+    private readonly queries: DelayQueries,
+    private readonly commands: CommandBus,
+  ) {}
 
   @Post('orders/:orderId/delay-card')
   @HttpCode(201)
@@ -153,9 +165,9 @@ export class DelayCardsController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.delays.sendCard(p.orderId, dto, actor, contextFrom(req, actor));
+    const r = await this.commands.execute(new SendDelayCardCommand(p.orderId, dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.delays.cardView(r.state, r.revision);
+    return delayCardResponse(r.state, r.revision);
   }
 
   @Post('orders/:orderId/delay-card/response')
@@ -173,9 +185,9 @@ export class DelayCardsController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.delays.respondCard(p.orderId, dto, actor, contextFrom(req, actor));
+    const r = await this.commands.execute(new RespondToDelayCardCommand(p.orderId, dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return this.delays.cardView(r.state, r.revision);
+    return delayCardResponse(r.state, r.revision);
   }
 
   @Get('orders/:orderId/delay-card')
@@ -183,7 +195,7 @@ export class DelayCardsController {
   @ApiOperation({ summary: "The order's delay card (merchants and consumers: their own orders only); 404 DELAY_CARD_NOT_FOUND when none was sent" })
   @Answers(200, 'DelayCard', 'The card, with `answerable` (pending and not yet expired)')
   get(@Param() p: OrderIdParam, @CurrentActor() actor: Actor) {
-    return this.delays.getCard(p.orderId, actor);
+    return this.queries.getCard(p.orderId, actor);
   }
 
   @Get('delay-cards')
@@ -192,7 +204,7 @@ export class DelayCardsController {
   @ApiOperation({ summary: 'Delay cards with their status (merchants / consumers: their own), keyset pages by sending time: {items, nextCursor}' })
   @Answers(200, 'DelayCardList', 'A page of cards')
   async list(@Query() q: DelayCardListQuery, @CurrentActor() actor: Actor, @Headers(MIN_POSITION_HEADER) min: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    await consistent(this.delays, min, reply);
-    return this.delays.listCards(q, actor);
+    await consistent(this.queries, min, reply);
+    return this.queries.listCards(q, actor);
   }
 }
