@@ -8,7 +8,8 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CommandBus } from '@nestjs/cqrs';
+import { type Command, CommandBus } from '@nestjs/cqrs';
+import type { Handled } from '../platform/commands/aggregate-repository';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { contextFrom } from '../platform/commands/command-context';
 import { Answers } from '../openapi/decorators';
@@ -40,6 +41,13 @@ const MIN_POSITION = {
   description: 'Read-your-writes for lists: wait (bounded) until the read model applied this position (from a write’s X-Event-Position)',
 };
 
+/** A write's answer: the report or card after it (`view`), and the log position it reached (`X-Event-Position`). */
+async function answer<S, V>(commands: CommandBus, command: Command<Handled<S>>, reply: FastifyReply, view: (state: S, revision: number | null) => V): Promise<V> {
+  const r = await commands.execute(command);
+  setPosition(reply, r.position);
+  return view(r.state, r.revision);
+}
+
 function consistent(queries: DelayQueries, minPosition: string | undefined, reply: FastifyReply): Promise<void> {
   return awaitMinPosition(minPosition, reply, (p) => queries.waitForReadModel(p));
 }
@@ -70,10 +78,8 @@ export class DelayReportsController {
   @Answers(201, 'DelayReport', 'The report (status PENDING), with its revision and stream')
   @ApiNotFoundResponse({ description: "Emergency report: unknown order or another merchant's order" })
   @ApiUnprocessableEntityResponse({ description: 'Refused by the rules (window limits, cut-off, order not assessed, missing evidence)' })
-  async file(@Body() dto: FileDelayReportDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.commands.execute(new FileDelayReportCommand(dto, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return delayReportResponse(r.state, r.revision);
+  file(@Body() dto: FileDelayReportDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return answer(this.commands, new FileDelayReportCommand(dto, contextFrom(req, actor)), reply, delayReportResponse);
   }
 
   @Get()
@@ -111,10 +117,8 @@ export class DelayReportsController {
   @ApiOperation({ summary: 'The merchant withdraws (撤销) its report before it is reviewed (409 DELAY_REPORT_NOT_PENDING afterwards)' })
   @Answers(200, 'DelayReport', 'The report (status WITHDRAWN)')
   @ApiConflictResponse({ description: 'Already reviewed or withdrawn' })
-  async withdraw(@Param() p: ReportIdParam, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r = await this.commands.execute(new WithdrawDelayReportCommand(p.id, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return delayReportResponse(r.state, r.revision);
+  withdraw(@Param() p: ReportIdParam, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return answer(this.commands, new WithdrawDelayReportCommand(p.id, contextFrom(req, actor)), reply, delayReportResponse);
   }
 
   @Post(':id/review')
@@ -123,16 +127,14 @@ export class DelayReportsController {
   @ApiOperation({ summary: 'The platform approves or rejects (with a reason) a pending report (409 DELAY_REPORT_NOT_PENDING once reviewed or withdrawn)' })
   @Answers(200, 'DelayReport', 'The report (status APPROVED or REJECTED)')
   @ApiConflictResponse({ description: 'Already reviewed or withdrawn' })
-  async review(
+  review(
     @Param() p: ReportIdParam,
     @Body() dto: ReviewDelayReportDto,
     @CurrentActor() actor: Actor,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.commands.execute(new ReviewDelayReportCommand(p.id, dto, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return delayReportResponse(r.state, r.revision);
+    return answer(this.commands, new ReviewDelayReportCommand(p.id, dto, contextFrom(req, actor)), reply, delayReportResponse);
   }
 }
 
@@ -158,16 +160,14 @@ export class DelayCardsController {
   @Answers(201, 'DelayCard', 'The card (status PENDING, expiresAt)')
   @ApiConflictResponse({ description: 'A card was already sent for this order' })
   @ApiNotFoundResponse({ description: 'Unknown order or another merchant’s' })
-  async send(
+  send(
     @Param() p: OrderIdParam,
     @Body() dto: SendDelayCardDto,
     @CurrentActor() actor: Actor,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.commands.execute(new SendDelayCardCommand(p.orderId, dto, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return delayCardResponse(r.state, r.revision);
+    return answer(this.commands, new SendDelayCardCommand(p.orderId, dto, contextFrom(req, actor)), reply, delayCardResponse);
   }
 
   @Post('orders/:orderId/delay-card/response')
@@ -178,16 +178,14 @@ export class DelayCardsController {
     description: 'After the expiry: 422 DELAY_CARD_RESPONSE_WINDOW_CLOSED; a second answer: 409 DELAY_CARD_ALREADY_ANSWERED.',
   })
   @Answers(200, 'DelayCard', 'The card (status ACCEPTED or REJECTED)')
-  async respond(
+  respond(
     @Param() p: OrderIdParam,
     @Body() dto: DelayCardResponseDto,
     @CurrentActor() actor: Actor,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const r = await this.commands.execute(new RespondToDelayCardCommand(p.orderId, dto, contextFrom(req, actor)));
-    setPosition(reply, r.position);
-    return delayCardResponse(r.state, r.revision);
+    return answer(this.commands, new RespondToDelayCardCommand(p.orderId, dto, contextFrom(req, actor)), reply, delayCardResponse);
   }
 
   @Get('orders/:orderId/delay-card')
