@@ -7,7 +7,8 @@
  *   - a library is used through its index (`@app/x`), never `@app/x/…` or a relative path into its src,
  *     apart from the few entries declared below (PUBLIC_ENTRIES) and, in tests, the libraries' test support;
  *   - production code never imports test support;
- *   - no cycles between the folders of apps/api.
+ *   - no cycles between the folders of apps/api;
+ *   - apps/api/src/platform imports nothing of apps/api outside platform/ (no feature folder).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -98,6 +99,16 @@ module.exports = {
       scope: 'folder',
       from: { path: '^apps/api/src/' },
       to: { path: '^apps/api/src/', circular: true },
+    },
+    {
+      name: 'platform-imports-no-feature',
+      severity: 'error',
+      comment:
+        'apps/api/src/platform/ is what every feature stands on: it imports nothing of apps/api outside platform/ (no feature folder, ' +
+        'not the composition root). What it needs of a feature is a port it declares and the feature provides (e.g. PROJECTION_STATUS). ' +
+        'Its specs may start the whole application.',
+      from: { path: '^apps/api/src/platform/', pathNot: TEST_FILES },
+      to: { path: '^apps/api/src/', pathNot: '^apps/api/src/platform/' },
     },
     {
       name: 'not-to-unresolvable',

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { buildOpenApiDocument } from './openapi/openapi';
+import { buildOpenApiDocument } from './platform/openapi/openapi';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';

@@ -8,7 +8,7 @@ import { setPosition } from '../platform/http/position-header';
 import type { Handled } from '../platform/commands/aggregate-repository';
 import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
 import { DisputeIdParam } from '../platform/validation/params';
-import { Answers } from '../openapi/decorators';
+import { Answers } from '../platform/openapi/decorators';
 import { AppealDto } from './appeals.dto';
 import { AppealsService } from './appeals.service';
 

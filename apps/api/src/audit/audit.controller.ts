@@ -1,6 +1,6 @@
 import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Answers } from '../openapi/decorators';
+import { Answers } from '../platform/openapi/decorators';
 import { StreamParam } from '../platform/validation/params';
 import { ConsistencyQuery, GlobalPageQuery, InclusionQuery, StreamPageQuery } from './audit.dto';
 import type { FastifyReply } from 'fastify';

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Answers } from '../openapi/decorators';
+import { Answers } from '../platform/openapi/decorators';
 import { Roles } from '../platform/auth/auth';
 import { DeadlinesService } from './deadlines.service';
 

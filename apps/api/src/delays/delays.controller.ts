@@ -12,7 +12,7 @@ import { type Command, CommandBus } from '@nestjs/cqrs';
 import type { Handled } from '../platform/commands/aggregate-repository';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { contextFrom } from '../platform/commands/command-context';
-import { Answers } from '../openapi/decorators';
+import { Answers } from '../platform/openapi/decorators';
 import { MIN_POSITION_HEADER, awaitMinPosition, setPosition } from '../platform/http/position-header';
 import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
 import {

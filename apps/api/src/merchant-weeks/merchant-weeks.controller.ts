@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
 import { IdField, PatternField } from '../platform/validation/fields';
 import { WEEK_MESSAGE, WEEK_RE } from '../platform/validation/queries';
-import { Answers } from '../openapi/decorators';
+import { Answers } from '../platform/openapi/decorators';
 import { notFound } from '../platform/auth/tenancy';
 import { WeekSettlementService } from './week-settlement.service';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Answers } from '../openapi/decorators';
+import { Answers } from '../platform/openapi/decorators';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { contextFrom } from '../platform/commands/command-context';
 import { setPosition } from '../platform/http/position-header';

@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Answers } from '../openapi/decorators';
+import { Answers } from '../platform/openapi/decorators';
 import type { FastifyReply } from 'fastify';
 import { adjudicationQueue, listCases, listJudgements } from '@app/projections';
 import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';

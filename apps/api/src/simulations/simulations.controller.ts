@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Answers } from '../openapi/decorators';
+import { Answers } from '../platform/openapi/decorators';
 import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
 import { ChangesQuery, SimulationIdParam, StartSimulationDto } from './simulations.dto';
 import { SimulationsService } from './simulations.service';

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Answers } from '../../openapi/decorators';
+import { Answers } from '../openapi/decorators';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EVENT_STORE, type EventStore, type SqlDatabase } from '@app/event-store';
 import { Public } from '../auth/auth';

@@ -12,9 +12,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ParameterObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { INSTANT_MAX, INSTANT_MIN } from '../platform/validation/validators';
-import { INPUT_LIMITS } from '../platform/http/input-guard';
-import { MAX_REPORTED_ERRORS } from '../platform/http/problem';
+import { INSTANT_MAX, INSTANT_MIN } from '../validation/validators';
+import { INPUT_LIMITS } from '../http/input-guard';
+import { MAX_REPORTED_ERRORS } from '../http/problem';
 import { PROBLEM_SCHEMA, RESPONSE_SCHEMAS } from './schemas';
 
 export const PROBLEM_CONTENT = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
