@@ -57,6 +57,8 @@ export const configSchema = z
     SHUTDOWN_GRACE: isoDuration('SHUTDOWN_GRACE', 'PT10S'),
     READ_WAIT_MAX: isoDuration('READ_WAIT_MAX', 'PT5S'),
     IDEMPOTENCY_LEASE: isoDuration('IDEMPOTENCY_LEASE', 'PT5S'),
+    /** Streams whose folded state the command path keeps in this process (LRU); 0 turns the cache off. */
+    STREAM_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
     PROJECTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     PROJECTION_LAG_MAX: isoDuration('PROJECTION_LAG_MAX', 'PT30S'),
     RUN_BACKGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),

@@ -39,6 +39,17 @@ export interface EventToAppend {
   metadata?: Record<string, unknown>;
 }
 
+export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+  /**
+   * What the caller knows of the stream's head: the revision and hash of its last event (e.g. from the
+   * command path's cache). With an exact expected revision equal to `head.revision`, a store that chains
+   * hashes uses it instead of looking the head up; the store still verifies it, so a wrong hint costs at most
+   * a retry or a ConcurrencyError, never a broken chain. Optional; adapters may ignore it.
+   */
+  head?: { revision: number; hash: string | null };
+}
+
 export interface RecordedEvent {
   stream: string;
   /** 0-based position of the event within its stream. */
@@ -113,7 +124,7 @@ export interface EventStore {
   readonly kind: 'embedded' | 'postgres' | 'esdb';
   init(): Promise<void>;
   close(): Promise<void>;
-  appendToStream(stream: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  appendToStream(stream: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Current revision of the stream's last event, or null when it does not exist. */
   streamRevision(stream: string): Promise<number | null>;

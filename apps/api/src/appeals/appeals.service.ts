@@ -21,7 +21,8 @@ export class AppealsService {
   ) {}
 
   appeal(id: string, dto: AppealDto, actor: Actor, ctx: CommandContext): Promise<Handled<DisputeState>> {
-    return this.repo.handle(
+    // The standing judgement's adjudicator is in its event's metadata: this command reads the stream's events.
+    return this.repo.handleWithEvents(
       disputeStream(id),
       disputeDecider,
       ({ state, revision, events }) => {

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { disputeDecider, disputeStream, orderStream, assessShipping, orderDecider, orderSnapshot, type DisputeSettings, type DisputeState, type JudgeContext, type OrderSnapshot } from '@app/domain';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AggregateRepository, type Loaded } from '../platform/commands/aggregate-repository';
+import { AggregateRepository, type Current, type Loaded } from '../platform/commands/aggregate-repository';
 import type { Actor } from '../platform/auth/auth';
 import { assertVisible, notFound } from '../platform/auth/tenancy';
 import { ProblemException } from '../platform/http/problem';
 import { DELAY_EXCUSES, MERCHANT_WEEKS, type DelayExcuses, type MerchantWeeks } from './ports';
 
 /** A case the actor may see (another tenant's case answers 404 exactly like an unknown one). */
-export function visibleCase(loaded: Loaded<DisputeState>, actor: Actor, id: string): Loaded<DisputeState> {
+export function visibleCase<T extends Current<DisputeState>>(loaded: T, actor: Actor, id: string): T {
   if (loaded.revision === null) throw notFound('Dispute', id);
   assertVisible(actor, loaded.state, 'Dispute', id);
   return loaded;
@@ -53,17 +53,24 @@ export class DisputeInputs {
   }
 
   /**
-   * What the commands and reads that decide with the order's facts start from: the case, read once if the
-   * actor may see it, and its order's facts as they stand now.
+   * What the commands and reads that decide with the order's facts start from: the case if the actor may see
+   * it, and its order's facts as they stand now (`order`). A read gets the case read now; a command
+   * (`{ cached: true }`) the case as this process has it cached, else read — a decision on a cached copy is
+   * confirmed by the repository (an old copy costs a conflict and a retry, never a wrong answer).
    */
-  async visibleCaseWithOrder(disputeId: string, actor: Actor): Promise<{ loaded: Loaded<DisputeState>; order: OrderSnapshot }> {
-    const loaded = await this.visibleCase(disputeId, actor);
+  async visibleCaseWithOrder(disputeId: string, actor: Actor, opts: { cached?: boolean } = {}): Promise<{ loaded: Current<DisputeState>; order: OrderSnapshot }> {
+    const stream = disputeStream(disputeId);
+    const loaded = visibleCase(opts.cached ? await this.repo.current(stream, disputeDecider) : await this.repo.load(stream, disputeDecider), actor, disputeId);
     return { loaded, order: await this.order(loaded.state.orderId) };
   }
 
-  /** The order's facts as they stand now (one read of the order stream). */
+  /**
+   * The order's facts as they stand now: one read of the order stream — of only the events after the cached
+   * revision when this process has the order (a cancellation recorded a moment ago through another instance
+   * counts). Never the cached state alone: a decision must see every fact recorded before it.
+   */
   async order(orderId: string): Promise<OrderSnapshot> {
-    const { state } = await this.repo.load(orderStream(orderId), orderDecider);
+    const { state } = await this.repo.fresh(orderStream(orderId), orderDecider);
     if (!state.order) throw new ProblemException(404, 'ORDER_NOT_FOUND', `Order ${orderId} was not found.`);
     return orderSnapshot(state);
   }

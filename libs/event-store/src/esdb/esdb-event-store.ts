@@ -22,10 +22,10 @@ import {
   DuplicateEventIdError,
   parsePosition,
   START,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type EventToAppend,
-  type ExpectedRevision,
   type Position,
   type ReadAllOptions,
   type ReadAllPage,
@@ -163,7 +163,7 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  async appendToStream(stream: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
+  async appendToStream(stream: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult> {
     validateStream(stream);
     const expected = options?.expectedRevision ?? 'any';
     validateExpected(expected);

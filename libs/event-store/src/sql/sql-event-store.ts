@@ -3,6 +3,7 @@ import {
   DuplicateEventIdError,
   parsePosition,
   START,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type EventToAppend,
@@ -143,7 +144,7 @@ export class SqlEventStore implements EventStore {
 
   // ---- append --------------------------------------------------------------------------------------------
 
-  async appendToStream(stream: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
+  async appendToStream(stream: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     validateStream(stream);
     const expected = options?.expectedRevision ?? 'any';
@@ -152,9 +153,12 @@ export class SqlEventStore implements EventStore {
     const checkIds = events.some((e) => e.eventId !== undefined);
     const recordedAt = new Date().toISOString();
 
-    // The head the chain is computed against: known for 'no_stream', else cached, else looked up. A wrong
+    // The head the chain is computed against: known for 'no_stream', else the caller's hint or cached, else looked up. A wrong
     // guess is safe: es_append verifies it under the row lock and reports the actual head (ES001/ES003).
-    let head: StreamHead = expected === 'no_stream' ? { revision: -1, hash: null } : (this.heads.get(stream) ?? (await this.readHead(stream)));
+    // The caller's hint is the head exactly when its revision is the expected one (an event's hash never changes).
+    const hint = options?.head && typeof expected === 'number' && options.head.revision === expected ? options.head : undefined;
+    let head: StreamHead =
+      expected === 'no_stream' ? { revision: -1, hash: null } : (hint ?? this.heads.get(stream) ?? (await this.readHead(stream)));
 
     // Contention on one stream with 'any'/'stream_exists' (ES003: the head moved between our guess and the
     // append) switches to the locked path: a transaction that locks the stream row first and computes the

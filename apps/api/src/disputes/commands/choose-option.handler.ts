@@ -30,7 +30,7 @@ export class ChooseOptionHandler implements ICommandHandler<ChooseOptionCommand>
   ) {}
 
   async execute({ disputeId, dto, ctx }: ChooseOptionCommand): Promise<Handled<DisputeState>> {
-    const { loaded, order } = await this.inputs.visibleCaseWithOrder(disputeId, ctx.actor);
+    const { loaded, order } = await this.inputs.visibleCaseWithOrder(disputeId, ctx.actor, { cached: true });
     const delayExcuses = dto.option === 'NO_FAULT_DEFENSE' ? await this.inputs.delayExcuses(order, new Date().toISOString()) : undefined;
     const choice = {
       option: dto.option,

@@ -16,7 +16,7 @@ export class FireDeadlineCommand extends Command<boolean> {
 }
 
 /**
- * Reads the case once, gathers the order's facts and the rules once, then read → decide → append. The
+ * Gets the case (cached when this process has it), gathers the order's facts and the rules once, then decide → append. The
  * decider ignores a deadline that is no longer pending and the append uses the exact expected revision, so
  * firing is exactly-once across instances. Answers whether anything was recorded.
  */
@@ -29,7 +29,7 @@ export class FireDeadlineHandler implements ICommandHandler<FireDeadlineCommand>
 
   async execute({ disputeId, deadline, ctx }: FireDeadlineCommand): Promise<boolean> {
     const stream = disputeStream(disputeId);
-    const loaded = await this.repo.load(stream, disputeDecider);
+    const loaded = await this.repo.current(stream, disputeDecider);
     if (loaded.revision === null) return false;
     const order = await this.inputs.order(loaded.state.orderId);
     const rules = await this.inputs.rules(loaded.state.merchantId, new Date().toISOString(), order);

@@ -30,7 +30,7 @@ export class JudgeDisputeHandler implements ICommandHandler<JudgeDisputeCommand>
   ) {}
 
   async execute({ disputeId, dto, ctx }: JudgeDisputeCommand): Promise<Handled<DisputeState>> {
-    const { loaded, order } = await this.inputs.visibleCaseWithOrder(disputeId, ctx.actor);
+    const { loaded, order } = await this.inputs.visibleCaseWithOrder(disputeId, ctx.actor, { cached: true });
     const rules = await this.inputs.rules(loaded.state.merchantId, new Date().toISOString(), order);
     const r = await this.repo.handle(
       disputeStream(disputeId),

@@ -27,7 +27,8 @@ export class ObservePickupHandler implements ICommandHandler<ObservePickupComman
 
   async execute({ disputeId, pickup, causationEventId, correlationId }: ObservePickupCommand): Promise<boolean> {
     const stream = disputeStream(disputeId);
-    const loaded = await this.repo.load(stream, disputeDecider);
+    // Fresh, not cached: the early return below must not rest on a state this process saw a while ago.
+    const loaded = await this.repo.fresh(stream, disputeDecider);
     if (loaded.state.status !== 'AWAITING_SHIPMENT') return false;
     const ctx = { ...systemContext('reaction:pickup', causationEventId, correlationId), idempotencyKey: `pickup:${causationEventId}` };
     const r = await this.repo.handle(stream, disputeDecider, () => ({ type: 'ObservePickup' as const, pickup, now: new Date().toISOString() }), ctx, 'ObservePickup', {

@@ -45,7 +45,8 @@ export class OpenDisputeHandler implements ICommandHandler<OpenDisputeCommand> {
       });
     }
     const newId = ctx.idempotencyKey ? uuidv5(`${ctx.actor.sub}|${ctx.idempotencyKey}`, DISPUTE_ID_NAMESPACE) : randomUUID();
-    const claim = await this.repo.handle(
+    // The claim reads the order's events (an orphan claim's age is its event's recordedAt).
+    const claim = await this.repo.handleWithEvents(
       orderStream(dto.orderId),
       orderDecider,
       async ({ state, events }) => {

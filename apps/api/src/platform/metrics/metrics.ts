@@ -24,6 +24,12 @@ export class Metrics {
     labelNames: ['command'],
     registers: [this.registry],
   });
+  readonly streamCache = new Counter({
+    name: 'stream_cache_total',
+    help: 'Folded-stream cache of the command path: hit (no read), miss (one read), stale (a cached state was behind the stream: read and decided again)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   readonly projectionLagEvents = new Gauge({
     name: 'projection_lag_events',
     help: 'Events appended but not yet applied by each projection',
