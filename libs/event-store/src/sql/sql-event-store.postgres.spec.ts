@@ -108,6 +108,26 @@ describe('SqlEventStore on PostgreSQL', () => {
     for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
   });
 
+  it("a caller's head hint saves the lookup; a wrong one costs a retry, never the chain", async () => {
+    const stream = `hint-${randomUUID()}`;
+    const first = await store.appendToStream(stream, [{ type: 'A', data: {} }, { type: 'B', data: {} }], { expectedRevision: 'no_stream' });
+    const head = { revision: 1, hash: first.events[1].hash };
+    const counting = new CountingDatabase(db);
+    const s = new SqlEventStore(counting, { groupCommit: false }); // another process: no head of its own
+    await s.appendToStream(stream, [{ type: 'C', data: {} }], { expectedRevision: 1, head });
+    expect(counting.statements).toBe(1); // no lookup
+    counting.statements = 0;
+    const s2 = new SqlEventStore(counting, { groupCommit: false });
+    // Right revision, wrong hash: es_append refuses the chain (ES003), the store retries on the actual head.
+    await s2.appendToStream(stream, [{ type: 'D', data: {} }], { expectedRevision: 2, head: { revision: 2, hash: 'f'.repeat(64) } });
+    expect(counting.statements).toBe(2);
+    // A hint for another revision than the expected one is not used; a stale expected revision stays a conflict.
+    await expect(new SqlEventStore(counting).appendToStream(stream, [{ type: 'X', data: {} }], { expectedRevision: 1, head })).rejects.toThrow(/expected 1, actual 3/);
+    const events = await store.readStream(stream);
+    expect(events.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D']);
+    for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
+  });
+
   it('group commit: concurrent appends share transactions, each keeps its own expected-revision check and answer', async () => {
     const counting = new CountingDatabase(db);
     const s = new SqlEventStore(counting, { groupCommitConcurrency: 1 });
