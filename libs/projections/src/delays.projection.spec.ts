@@ -7,7 +7,7 @@ import {
   type DelayReportCommand,
   type OrderSnapshot,
 } from '@app/domain';
-import type { PgliteDatabase, RecordedEvent } from '@app/event-store';
+import type { RecordedEvent } from '@app/event-store';
 import {
   delayReviewQueue,
   delaysProjection,
@@ -16,7 +16,7 @@ import {
   listDelayReports,
 } from './delays.projection';
 import { ProjectionGapError } from './projections/support';
-import { addHours, applyInBatches, digests, memoryDb, resetTables } from './projections/test-support/spec-helpers';
+import { addHours, applyInBatches, digests, projectionTables, resetTables } from './projections/test-support/spec-helpers';
 
 const P = [delaysProjection];
 // Monday 2026-11-16 10:00 in Shanghai.
@@ -101,27 +101,18 @@ function build(): Log {
 }
 
 describe('delaysProjection', () => {
-  let db: PgliteDatabase;
-  beforeAll(async () => {
-    db = await memoryDb();
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(async () => {
-    await resetTables(db, P);
-  });
+  const tables = projectionTables(P);
 
   it('projects each report and card stream to a row with its status columns and folded state', async () => {
-    await applyInBatches(db, P, build().events);
-    const { rows } = await db.query<Record<string, any>>(`SELECT report_id, kind, merchant_id, order_id, status, overdue, decision, revision FROM delay_reports ORDER BY report_id`);
+    await applyInBatches(tables.db, P, build().events);
+    const { rows } = await tables.db.query<Record<string, any>>(`SELECT report_id, kind, merchant_id, order_id, status, overdue, decision, revision FROM delay_reports ORDER BY report_id`);
     expect(rows).toEqual([
       { report_id: 'R1', kind: 'PRE_REPORT', merchant_id: 'M1', order_id: null, status: 'APPROVED', overdue: false, decision: 'APPROVED', revision: 1 },
       { report_id: 'R2', kind: 'PRE_REPORT', merchant_id: 'M1', order_id: null, status: 'WITHDRAWN', overdue: false, decision: null, revision: 1 },
       { report_id: 'R3', kind: 'PRE_REPORT', merchant_id: 'M2', order_id: null, status: 'PENDING', overdue: true, decision: null, revision: 1 },
       { report_id: 'R4', kind: 'EMERGENCY_REPORT', merchant_id: 'M1', order_id: 'O1', status: 'PENDING', overdue: false, decision: null, revision: 0 },
     ]);
-    const cards = await db.query<Record<string, any>>(`SELECT order_id, card_id, merchant_id, consumer_id, status, revision FROM delay_cards ORDER BY order_id`);
+    const cards = await tables.db.query<Record<string, any>>(`SELECT order_id, card_id, merchant_id, consumer_id, status, revision FROM delay_cards ORDER BY order_id`);
     expect(cards.rows).toEqual([
       { order_id: 'O1', card_id: 'K1', merchant_id: 'M1', consumer_id: 'C1', status: 'ACCEPTED', revision: 1 },
       { order_id: 'O2', card_id: 'K2', merchant_id: 'M1', consumer_id: 'C2', status: 'PENDING', revision: 0 },
@@ -131,52 +122,52 @@ describe('delaysProjection', () => {
 
   it('is deterministic and idempotent: any batching, and a replayed log, give the same tables', async () => {
     const log = build().events;
-    await applyInBatches(db, P, log);
-    const once = await digests(db, P);
-    await applyInBatches(db, P, log, [3, 1, 2]);
-    expect(await digests(db, P)).toEqual(once);
+    await applyInBatches(tables.db, P, log);
+    const once = await digests(tables.db, P);
+    await applyInBatches(tables.db, P, log, [3, 1, 2]);
+    expect(await digests(tables.db, P)).toEqual(once);
     for (const sizes of [[1], [2, 5], [1000]]) {
-      await resetTables(db, P);
-      await applyInBatches(db, P, log, sizes);
-      expect(await digests(db, P)).toEqual(once);
+      await resetTables(tables.db, P);
+      await applyInBatches(tables.db, P, log, sizes);
+      expect(await digests(tables.db, P)).toEqual(once);
     }
   });
 
   it('a skipped revision is refused (the batch rolls back)', async () => {
     const log = build().events;
     const gap = log.filter((e) => !(e.stream === 'delay-report-R1' && e.revision === 0));
-    await expect(applyInBatches(db, P, gap)).rejects.toBeInstanceOf(ProjectionGapError);
+    await expect(applyInBatches(tables.db, P, gap)).rejects.toBeInstanceOf(ProjectionGapError);
   });
 
   it("lists a merchant's reports with their status, filtered and keyset-paginated", async () => {
-    await applyInBatches(db, P, build().events);
-    const m1 = await listDelayReports(db, { merchantId: 'M1' });
+    await applyInBatches(tables.db, P, build().events);
+    const m1 = await listDelayReports(tables.db, { merchantId: 'M1' });
     expect(m1.items.map((r) => [r.reportId, r.status])).toEqual([
       ['R1', 'APPROVED'],
       ['R2', 'WITHDRAWN'],
       ['R4', 'PENDING'],
     ]);
     expect(m1.nextCursor).toBeUndefined();
-    expect((await listDelayReports(db, { merchantId: 'M1', status: 'PENDING' })).items.map((r) => r.reportId)).toEqual(['R4']);
-    expect((await listDelayReports(db, { kind: 'EMERGENCY_REPORT', orderId: 'O1' })).items.map((r) => r.reportId)).toEqual(['R4']);
-    const p1 = await listDelayReports(db, { limit: 2 });
-    const p2 = await listDelayReports(db, { limit: 2, cursor: p1.nextCursor });
+    expect((await listDelayReports(tables.db, { merchantId: 'M1', status: 'PENDING' })).items.map((r) => r.reportId)).toEqual(['R4']);
+    expect((await listDelayReports(tables.db, { kind: 'EMERGENCY_REPORT', orderId: 'O1' })).items.map((r) => r.reportId)).toEqual(['R4']);
+    const p1 = await listDelayReports(tables.db, { limit: 2 });
+    const p2 = await listDelayReports(tables.db, { limit: 2, cursor: p1.nextCursor });
     expect([...p1.items, ...p2.items].map((r) => r.reportId)).toEqual(['R1', 'R2', 'R3', 'R4']);
     expect(p2.nextCursor).toBeUndefined();
-    const desc = await listDelayReports(db, { order: 'desc', limit: 3 });
+    const desc = await listDelayReports(tables.db, { order: 'desc', limit: 3 });
     expect(desc.items.map((r) => r.reportId)).toEqual(['R4', 'R3', 'R2']);
-    await expect(listDelayReports(db, { cursor: 'nonsense!' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(listDelayReports(db, { status: 'LOST' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(listDelayReports(tables.db, { cursor: 'nonsense!' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(listDelayReports(tables.db, { status: 'LOST' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('the review queue: pending reports oldest first, overdue marked as recorded and as of now', async () => {
-    await applyInBatches(db, P, build().events);
-    const q = await delayReviewQueue(db, { now: at(26) });
+    await applyInBatches(tables.db, P, build().events);
+    const q = await delayReviewQueue(tables.db, { now: at(26) });
     expect(q.items.map((i) => [i.reportId, i.overdue, i.overdueNow, i.waitingSeconds])).toEqual([
       ['R3', true, true, 25 * 3600],
       ['R4', false, false, 22 * 3600],
     ]);
-    const later = await delayReviewQueue(db, { now: at(28) });
+    const later = await delayReviewQueue(tables.db, { now: at(28) });
     expect(later.items.map((i) => [i.reportId, i.overdue, i.overdueNow])).toEqual([
       ['R3', true, true],
       ['R4', false, true],
@@ -184,20 +175,20 @@ describe('delaysProjection', () => {
   });
 
   it('lists cards by merchant, consumer and status', async () => {
-    await applyInBatches(db, P, build().events);
-    expect((await listDelayCards(db, { merchantId: 'M1' })).items.map((c) => [c.orderId, c.status])).toEqual([
+    await applyInBatches(tables.db, P, build().events);
+    expect((await listDelayCards(tables.db, { merchantId: 'M1' })).items.map((c) => [c.orderId, c.status])).toEqual([
       ['O1', 'ACCEPTED'],
       ['O2', 'PENDING'],
     ]);
-    expect((await listDelayCards(db, { consumerId: 'C3' })).items.map((c) => c.cardId)).toEqual(['K3']);
-    expect((await listDelayCards(db, { status: 'CANCELLED' })).items.map((c) => c.orderId)).toEqual(['O3']);
+    expect((await listDelayCards(tables.db, { consumerId: 'C3' })).items.map((c) => c.cardId)).toEqual(['K3']);
+    expect((await listDelayCards(tables.db, { status: 'CANCELLED' })).items.map((c) => c.orderId)).toEqual(['O3']);
   });
 
   it('due delay deadlines: unflagged pending reports past review, pending cards past expiry', async () => {
-    await applyInBatches(db, P, build().events);
-    expect(await dueDelayDeadlines(db, at(10))).toEqual([]);
-    expect(await dueDelayDeadlines(db, at(28))).toEqual([{ kind: 'DELAY_REPORT_OVERDUE', reportId: 'R4', dueAt: at(28) }]);
-    expect(await dueDelayDeadlines(db, at(60))).toEqual([
+    await applyInBatches(tables.db, P, build().events);
+    expect(await dueDelayDeadlines(tables.db, at(10))).toEqual([]);
+    expect(await dueDelayDeadlines(tables.db, at(28))).toEqual([{ kind: 'DELAY_REPORT_OVERDUE', reportId: 'R4', dueAt: at(28) }]);
+    expect(await dueDelayDeadlines(tables.db, at(60))).toEqual([
       { kind: 'DELAY_REPORT_OVERDUE', reportId: 'R4', dueAt: at(28) },
       { kind: 'DELAY_CARD_EXPIRY', orderId: 'O2', dueAt: at(50) },
     ]);

@@ -1,24 +1,14 @@
-import type { PgliteDatabase } from '@app/event-store';
 import { decodeCursor, encodeCursor } from './cursor';
 import { disputeStateProjection } from './dispute-state.projection';
 import { adjudicationQueue, listCases, listJudgements, type CaseListItem } from './queries';
-import { addMinutes, applyInBatches, memoryDb, resetTables } from './test-support/spec-helpers';
+import { addMinutes, applyInBatches, projectionTables } from './test-support/spec-helpers';
 import { Scenario } from './testing';
 
 const P = [disputeStateProjection];
 const T0 = '2026-11-16T00:00:00.000Z';
 
 describe('keyset pagination', () => {
-  let db: PgliteDatabase;
-  beforeAll(async () => {
-    db = await memoryDb();
-  });
-  afterAll(async () => {
-    await db.close();
-  });
-  beforeEach(async () => {
-    await resetTables(db, P);
-  });
+  const tables = projectionTables(P);
 
   /** Order i of merchant M(i%3), paid at T0; dispute i opened T0 + minutes(i) (several share an instant). */
   function openMany(s: Scenario, from: number, to: number, minuteOf: (i: number) => number) {
@@ -32,7 +22,7 @@ describe('keyset pagination', () => {
   it('returns every case exactly once while cases are inserted and updated between pages', async () => {
     const s = new Scenario();
     openMany(s, 0, 40, (i) => Math.floor(i / 3)); // ties on openedAt: the id breaks them
-    await applyInBatches(db, P, s.log);
+    await applyInBatches(tables.db, P, s.log);
 
     for (const order of ['asc', 'desc'] as const) {
       const seen: CaseListItem[] = [];
@@ -40,7 +30,7 @@ describe('keyset pagination', () => {
       let page = 0;
       let next = 1000 + (order === 'asc' ? 0 : 100);
       do {
-        const r = await listCases(db, { limit: 7, cursor, order });
+        const r = await listCases(tables.db, { limit: 7, cursor, order });
         seen.push(...r.items);
         cursor = r.nextCursor;
         // Between pages: new disputes opened before, at and after the current boundary, and an existing case changes status.
@@ -51,7 +41,7 @@ describe('keyset pagination', () => {
         next += 3;
         const victim = `D${String(page * 5).padStart(3, '0')}`;
         if (s.disputeState(victim).status === 'AWAITING_MERCHANT') s.choose(victim, { option: 'OUT_OF_STOCK_REFUND' }, addMinutes(T0, 1000));
-        await applyInBatches(db, P, s.log.slice(mark));
+        await applyInBatches(tables.db, P, s.log.slice(mark));
         page++;
       } while (cursor);
 
@@ -69,26 +59,26 @@ describe('keyset pagination', () => {
     const s = new Scenario();
     openMany(s, 0, 12, (i) => i);
     for (const i of [1, 4, 7, 10]) s.choose(`D${String(i).padStart(3, '0')}`, { option: 'OUT_OF_STOCK_REFUND' }, addMinutes(T0, 200));
-    await applyInBatches(db, P, s.log);
+    await applyInBatches(tables.db, P, s.log);
 
-    const m1 = await listCases(db, { merchantId: 'M1', limit: 100 });
+    const m1 = await listCases(tables.db, { merchantId: 'M1', limit: 100 });
     expect(m1.items.map((c) => c.disputeId)).toEqual(['D001', 'D004', 'D007', 'D010']);
     expect(m1.nextCursor).toBeUndefined();
-    const waiting = await listCases(db, { status: 'AWAITING_CONSUMER', limit: 3 });
+    const waiting = await listCases(tables.db, { status: 'AWAITING_CONSUMER', limit: 3 });
     expect(waiting.items.map((c) => c.disputeId)).toEqual(['D001', 'D004', 'D007']);
     expect(waiting.items[0]).toMatchObject({ status: 'AWAITING_CONSUMER', choice: 'OUT_OF_STOCK_REFUND', nextDeadline: { deadline: 'CONSUMER_RESPONSE' } });
-    const rest = await listCases(db, { status: 'AWAITING_CONSUMER', limit: 3, cursor: waiting.nextCursor });
+    const rest = await listCases(tables.db, { status: 'AWAITING_CONSUMER', limit: 3, cursor: waiting.nextCursor });
     expect(rest.items.map((c) => c.disputeId)).toEqual(['D010']);
     expect(rest.nextCursor).toBeUndefined();
-    expect((await listCases(db, { status: 'AWAITING_MERCHANT', merchantId: 'M0', limit: 100 })).items.map((c) => c.disputeId)).toEqual([
+    expect((await listCases(tables.db, { status: 'AWAITING_MERCHANT', merchantId: 'M0', limit: 100 })).items.map((c) => c.disputeId)).toEqual([
       'D000',
       'D003',
       'D006',
       'D009',
     ]);
-    expect((await listCases(db, { consumerId: 'C1', limit: 5 })).items).toHaveLength(5);
-    expect((await listCases(db, { consumerId: 'nobody' })).items).toEqual([]);
-    const first = (await listCases(db, { limit: 1 })).items[0];
+    expect((await listCases(tables.db, { consumerId: 'C1', limit: 5 })).items).toHaveLength(5);
+    expect((await listCases(tables.db, { consumerId: 'nobody' })).items).toEqual([]);
+    const first = (await listCases(tables.db, { limit: 1 })).items[0];
     expect(first).toMatchObject({
       disputeId: 'D000',
       stream: 'dispute-D000',
@@ -106,13 +96,13 @@ describe('keyset pagination', () => {
   });
 
   it('rejects foreign, tampered and cross-list cursors as invalid input', async () => {
-    await expect(listCases(db, { cursor: 'not a cursor!' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(listCases(db, { cursor: Buffer.from('{"q":"cases"}').toString('base64url') })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(listCases(tables.db, { cursor: 'not a cursor!' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(listCases(tables.db, { cursor: Buffer.from('{"q":"cases"}').toString('base64url') })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     const judgementsCursor = encodeCursor({ q: 'judgements', o: 'asc', k: [T0, 'D1'] });
-    await expect(listCases(db, { cursor: judgementsCursor })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(listCases(tables.db, { cursor: judgementsCursor })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     const desc = encodeCursor({ q: 'cases', o: 'desc', k: [T0, 'D1'] });
-    await expect(listCases(db, { cursor: desc })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(listCases(db, { status: 'OPEN' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(listCases(tables.db, { cursor: desc })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(listCases(tables.db, { status: 'OPEN' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     expect(decodeCursor(encodeCursor({ q: 'cases', o: 'asc', k: [T0, 'x'] }), 'cases', 'asc').k).toEqual([T0, 'x']);
   });
 
@@ -121,24 +111,24 @@ describe('keyset pagination', () => {
     openMany(s, 0, 9, (i) => i);
     // Everyone is judged by the response deadline, three at each of three instants.
     for (let i = 0; i < 9; i++) s.fire(`D${String(i).padStart(3, '0')}`, 'RESPONSE', addMinutes(T0, 3000 + Math.floor(i / 3) * 60));
-    await applyInBatches(db, P, s.log);
+    await applyInBatches(tables.db, P, s.log);
 
     const all: string[] = [];
     let cursor: string | undefined;
     do {
-      const r = await listJudgements(db, { limit: 2, cursor });
+      const r = await listJudgements(tables.db, { limit: 2, cursor });
       all.push(...r.items.map((j) => `${j.decidedAt}|${j.disputeId}`));
       cursor = r.nextCursor;
     } while (cursor);
     expect(all).toHaveLength(9);
     expect(all).toEqual([...all].sort());
 
-    const m2 = await listJudgements(db, { merchantId: 'M2' });
+    const m2 = await listJudgements(tables.db, { merchantId: 'M2' });
     expect(m2.items.map((j) => j.disputeId)).toEqual(['D002', 'D005', 'D008']);
-    const window = await listJudgements(db, { from: addMinutes(T0, 3060), to: addMinutes(T0, 3120) });
+    const window = await listJudgements(tables.db, { from: addMinutes(T0, 3060), to: addMinutes(T0, 3120) });
     expect(window.items.map((j) => j.disputeId)).toEqual(['D003', 'D004', 'D005']);
     expect(window.items[0]).toMatchObject({ kind: 'JUDGEMENT', decidedBy: 'SYSTEM', rulesVersion: 'v2' });
-    await expect(listJudgements(db, { from: 'yesterday' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(listJudgements(tables.db, { from: 'yesterday' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('pages the adjudication queue oldest review first', async () => {
@@ -152,16 +142,16 @@ describe('keyset pagination', () => {
         addMinutes(T0, 500 - i * 10),
       );
     }
-    await applyInBatches(db, P, s.log);
+    await applyInBatches(tables.db, P, s.log);
     const now = addMinutes(T0, 600);
-    const p1 = await adjudicationQueue(db, { now, limit: 3 });
-    const p2 = await adjudicationQueue(db, { now, limit: 3, cursor: p1.nextCursor });
+    const p1 = await adjudicationQueue(tables.db, { now, limit: 3 });
+    const p2 = await adjudicationQueue(tables.db, { now, limit: 3, cursor: p1.nextCursor });
     expect(p2.nextCursor).toBeUndefined();
     const items = [...p1.items, ...p2.items];
     expect(items.map((q) => q.disputeId)).toEqual(['D004', 'D003', 'D002', 'D001', 'D000']);
     expect(items.map((q) => q.waitingMs / 60_000)).toEqual([140, 130, 120, 110, 100]);
     expect(items[0]).toMatchObject({ reviewReason: 'DEFENSE', choice: 'NO_FAULT_DEFENSE', defenseOnFile: true, allowedViolations: ['LATE_SHIPMENT'] });
     // A `now` before the review started never gives a negative wait.
-    expect((await adjudicationQueue(db, { now: T0, limit: 1 })).items[0].waitingMs).toBe(0);
+    expect((await adjudicationQueue(tables.db, { now: T0, limit: 1 })).items[0].waitingMs).toBe(0);
   });
 });

@@ -9,26 +9,14 @@ import { DEFAULT_DATABASE_URL, PgDatabase, SqlEventStore } from '@app/event-stor
 import { rebuildProjections, REBUILD_PREFIX } from '../rebuild';
 import { ProjectionRunner } from '../runner';
 import { allProjections } from './index';
-import { addHours, digests } from './test-support/spec-helpers';
-import { Scenario } from './testing';
+import { addHours, busyLog, digests, quiet, runToHead } from './test-support/spec-helpers';
+import type { Scenario } from './testing';
 
 const T0 = '2026-11-16T02:00:00.000Z';
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const ADMIN = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 
 function scenario(n: number): Scenario {
-  const s = new Scenario();
-  for (let i = 0; i < n; i++) {
-    const o = `O${i}`;
-    const paid = addHours(T0, i);
-    s.paidOrder(o, `M${i % 3}`, paid);
-    if (i % 4 === 0) s.ship(o, addHours(paid, 2), addHours(paid, 30));
-    if (i % 4 === 1) s.ship(o, addHours(paid, 30), null);
-  }
-  for (let i = 0; i < n - 4; i++) {
-    const d = `D${i}`;
-    const opened = addHours(T0, i + 49);
-    s.openDispute(d, `O${i}`, opened);
+  return busyLog(T0, n, n - 4, (s, d, i, opened) => {
     switch (i % 5) {
       case 0:
         s.fire(d, 'RESPONSE', addHours(opened, 24));
@@ -47,8 +35,7 @@ function scenario(n: number): Scenario {
       default:
         break; // left waiting for the merchant
     }
-  }
-  return s;
+  });
 }
 
 describe('rebuild on PostgreSQL (parallel catch-up)', () => {
@@ -80,13 +67,7 @@ describe('rebuild on PostgreSQL (parallel catch-up)', () => {
   it('gives exactly the live projector’s tables, with their indexes, and the same tables twice', async () => {
     await scenario(40).appendTo(store);
     const runner = new ProjectionRunner(store, db, projections, quiet, { lockRetryMs: 20, batchSize: 50 });
-    await runner.migrate();
-    await runner.start();
-    try {
-      expect(await runner.waitFor(await store.headPosition(), 30_000)).toBe(true);
-    } finally {
-      await runner.stop();
-    }
+    await runToHead(runner, store, 30_000);
     const live = await digests(db, projections);
     const indexes = async () =>
       (await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname`)).rows.map((r) => r.indexname);

@@ -4,26 +4,14 @@ import { rebuildProjections, REBUILD_PREFIX } from '../rebuild';
 import { ProjectionRunner } from '../runner';
 import { allProjections } from './index';
 import { adjudicationQueue, listCases, listJudgements } from './queries';
-import { addHours, applyInBatches, digests, resetTables } from './test-support/spec-helpers';
-import { Scenario } from './testing';
+import { addHours, applyInBatches, busyLog, digests, quiet, resetTables, runToHead } from './test-support/spec-helpers';
+import type { Scenario } from './testing';
 
 const T0 = '2026-11-16T02:00:00.000Z';
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A busy week: 30 orders of 3 merchants, 24 disputes going every way the domain allows. */
 function busyScenario(n = 30): Scenario {
-  const s = new Scenario();
-  for (let i = 0; i < n; i++) {
-    const o = `O${i}`;
-    const paid = addHours(T0, i);
-    s.paidOrder(o, `M${i % 3}`, paid);
-    if (i % 4 === 0) s.ship(o, addHours(paid, 2), addHours(paid, 30));
-    if (i % 4 === 1) s.ship(o, addHours(paid, 30), null);
-  }
-  for (let i = 0; i < n - 6; i++) {
-    const d = `D${i}`;
-    const opened = addHours(T0, i + 49);
-    s.openDispute(d, `O${i}`, opened);
+  return busyLog(T0, n, n - 6, (s, d, i, opened) => {
     switch (i % 6) {
       case 0:
         if (i % 4 === 0) s.choose(d, { option: 'SHIPPED_WITH_PICKUP' }, addHours(opened, 1));
@@ -50,8 +38,7 @@ function busyScenario(n = 30): Scenario {
         // left waiting for the merchant
         break;
     }
-  }
-  return s;
+  });
 }
 
 async function readAllEvents(store: EventStore): Promise<RecordedEvent[]> {
@@ -113,13 +100,7 @@ describe('projections under the runner and the rebuild (real SqlEventStore on PG
       },
     };
     const runner = new ProjectionRunner(store, db, [flaky, ...projections.slice(1)], quiet, { lockRetryMs: 20, batchSize: 9 });
-    await runner.migrate();
-    await runner.start();
-    try {
-      expect(await runner.waitFor(await store.headPosition(), 20_000)).toBe(true);
-    } finally {
-      await runner.stop();
-    }
+    await runToHead(runner, store, 20_000);
     expect(thrown).toBe(1);
     const cps = await checkpoints(db);
     // Every event was applied (and counted) exactly once per projection despite the failed batch.
@@ -239,13 +220,7 @@ describe('projections under the runner and the rebuild (real SqlEventStore on PG
     const s = busyScenario(12);
     await s.appendTo(store);
     const runner = new ProjectionRunner(store, db, projections, quiet, { lockRetryMs: 20 });
-    await runner.migrate();
-    await runner.start();
-    try {
-      expect(await runner.waitFor(await store.headPosition(), 20_000)).toBe(true);
-    } finally {
-      await runner.stop();
-    }
+    await runToHead(runner, store, 20_000);
     const good = await digests(db, projections);
     await db.query(`UPDATE dispute_state SET status = 'SETTLED' WHERE dispute_id = 'D5'`);
     await db.query(`DELETE FROM deadlines WHERE dispute_id = 'D5'`);

@@ -1,11 +1,10 @@
 import { assessShipping, orderSnapshot, weeklyPenaltyPoints, type OrderFactInput } from '@app/domain';
-import type { PgliteDatabase } from '@app/event-store';
 import { disputeStateProjection } from './dispute-state.projection';
 import { merchantWeeksProjection } from './merchant-week.projection';
 import { createProjections } from './index';
 import { orderShippingProjection, shippingSql } from './order-shipping.projection';
 import { merchantWeekStats, scorecard } from './queries';
-import { addHours, applyInBatches, memoryDb, resetTables } from './test-support/spec-helpers';
+import { addHours, applyInBatches, projectionTables } from './test-support/spec-helpers';
 import { Scenario } from './testing';
 
 const P = [disputeStateProjection, orderShippingProjection, merchantWeeksProjection];
@@ -97,22 +96,17 @@ function build(): Scenario {
 }
 
 describe('merchant scorecard', () => {
-  let db: PgliteDatabase;
+  const tables = projectionTables(P, 'once');
   let s: Scenario;
   beforeAll(async () => {
-    db = await memoryDb();
-    await resetTables(db, P);
     s = build();
-    await applyInBatches(db, P, s.log, [5]);
-  });
-  afterAll(async () => {
-    await db.close();
+    await applyInBatches(tables.db, P, s.log, [5]);
   });
 
   const after = '2026-11-25T00:00:00Z';
 
   it('W47 in Asia/Shanghai under v1 and v2 (hand-computed)', async () => {
-    const v1 = await scorecard(db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: after, timezone: SH });
+    const v1 = await scorecard(tables.db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: after, timezone: SH });
     expect(v1).toMatchObject({
       merchantId: 'M1',
       week: '2026-W47',
@@ -131,52 +125,52 @@ describe('merchant scorecard', () => {
       settled: 1,
     });
     expect(v1.pickupRate48h).toBeCloseTo(4 / 6, 10);
-    const v2 = await scorecard(db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v2', now: after, timezone: SH });
+    const v2 = await scorecard(tables.db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v2', now: after, timezone: SH });
     expect(v2).toMatchObject({ ordersDue48h: 6, pickedUpWithin48h: 4, lateOrders: 3, points: 7 });
     expect(v2.pointsBasis).toMatch(/< 95%/);
   });
 
   it('puts an order whose pickup deadline crosses midnight in Shanghai into the next week there, but not in UTC', async () => {
-    const utc = await scorecard(db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: after, timezone: 'UTC' });
+    const utc = await scorecard(tables.db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: after, timezone: 'UTC' });
     expect(utc).toMatchObject({ weekStart: '2026-11-16T00:00:00.000Z', ordersDue48h: 7, pickedUpWithin48h: 4, lateOrders: 4, points: 4 });
-    expect((await scorecard(db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v2', now: after, timezone: 'UTC' })).points).toBe(7);
+    expect((await scorecard(tables.db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v2', now: after, timezone: 'UTC' })).points).toBe(7);
 
-    const w48 = await scorecard(db, { merchantId: 'M1', week: '2026-W48', rulesVersion: 'v1', now: after, timezone: SH });
+    const w48 = await scorecard(tables.db, { merchantId: 'M1', week: '2026-W48', rulesVersion: 'v1', now: after, timezone: SH });
     expect(w48).toMatchObject({ ordersDue48h: 1, pickedUpWithin48h: 0, lateOrders: 1, points: 1, violations: { LATE_SHIPMENT: 1, OUT_OF_STOCK: 0, BREACH_OF_PROMISE: 0 } });
     expect(w48.pickupRate48h).toBe(0);
-    expect((await scorecard(db, { merchantId: 'M1', week: '2026-W48', rulesVersion: 'v2', now: after, timezone: SH })).points).toBe(7);
+    expect((await scorecard(tables.db, { merchantId: 'M1', week: '2026-W48', rulesVersion: 'v2', now: after, timezone: SH })).points).toBe(7);
   });
 
   it('computes lateness as of `now`: mid-week, orders still inside their deadlines are pending, not late', async () => {
     const mid = '2026-11-19T00:00:00Z';
-    const v2 = await scorecard(db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v2', now: mid, timezone: SH });
+    const v2 = await scorecard(tables.db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v2', now: mid, timezone: SH });
     expect(v2).toMatchObject({ ordersDue48h: 2, pickedUpWithin48h: 2, lateOrders: 1, pendingOrders: 3, refundedBeforeDue: 1, pickupRate48h: 1, points: 1 });
-    expect((await scorecard(db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: mid, timezone: SH })).points).toBe(1);
+    expect((await scorecard(tables.db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: mid, timezone: SH })).points).toBe(1);
   });
 
   it('gives the judge its JudgeContext.merchantWeek, and binds the business timezone in createProjections', async () => {
-    expect(await merchantWeekStats(db, 'M1', '2026-11-19T00:00:00Z', SH, after)).toEqual({
+    expect(await merchantWeekStats(tables.db, 'M1', '2026-11-19T00:00:00Z', SH, after)).toEqual({
       week: '2026-W47',
       ordersDue48h: 6,
       pickedUpWithin48h: 4,
       lateOrders: 3,
     });
     // Sun 2026-11-22T17:00Z is Monday 01:00 in Shanghai: W48 there.
-    expect(await merchantWeekStats(db, 'M1', '2026-11-22T17:00:00Z', SH, after)).toEqual({ week: '2026-W48', ordersDue48h: 1, pickedUpWithin48h: 0, lateOrders: 1 });
+    expect(await merchantWeekStats(tables.db, 'M1', '2026-11-22T17:00:00Z', SH, after)).toEqual({ week: '2026-W48', ordersDue48h: 1, pickedUpWithin48h: 0, lateOrders: 1 });
     const sh = createProjections({ timezone: SH });
-    expect(await sh.merchantWeekStats(db, 'M1', '2026-11-22T17:00:00Z', after)).toEqual({ week: '2026-W48', ordersDue48h: 1, pickedUpWithin48h: 0, lateOrders: 1 });
-    expect((await sh.scorecard(db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: after })).points).toBe(3);
+    expect(await sh.merchantWeekStats(tables.db, 'M1', '2026-11-22T17:00:00Z', after)).toEqual({ week: '2026-W48', ordersDue48h: 1, pickedUpWithin48h: 0, lateOrders: 1 });
+    expect((await sh.scorecard(tables.db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: after })).points).toBe(3);
     const utc = createProjections({ timezone: 'UTC' });
-    expect((await utc.scorecard(db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: after })).points).toBe(4);
+    expect((await utc.scorecard(tables.db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v1', now: after })).points).toBe(4);
     expect(() => createProjections({ timezone: 'Mars/Olympus' })).toThrow();
     // Another merchant and an empty week.
-    expect(await scorecard(db, { merchantId: 'M2', week: '2026-W47', rulesVersion: 'v2', now: after, timezone: SH })).toMatchObject({
+    expect(await scorecard(tables.db, { merchantId: 'M2', week: '2026-W47', rulesVersion: 'v2', now: after, timezone: SH })).toMatchObject({
       ordersDue48h: 1,
       pickedUpWithin48h: 0,
       lateOrders: 1,
       points: 7,
     });
-    expect(await scorecard(db, { merchantId: 'M9', week: '2026-W47', rulesVersion: 'v2', now: after, timezone: SH })).toMatchObject({
+    expect(await scorecard(tables.db, { merchantId: 'M9', week: '2026-W47', rulesVersion: 'v2', now: after, timezone: SH })).toMatchObject({
       ordersDue48h: 0,
       lateOrders: 0,
       pickupRate48h: null,
@@ -185,22 +179,15 @@ describe('merchant scorecard', () => {
   });
 
   it('refuses bad weeks and rules versions with domain errors', async () => {
-    await expect(scorecard(db, { merchantId: 'M1', week: '2026-47', rulesVersion: 'v1', now: after, timezone: SH })).rejects.toMatchObject({ code: 'INVALID_WEEK' });
-    await expect(scorecard(db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v9', now: after, timezone: SH })).rejects.toMatchObject({
+    await expect(scorecard(tables.db, { merchantId: 'M1', week: '2026-47', rulesVersion: 'v1', now: after, timezone: SH })).rejects.toMatchObject({ code: 'INVALID_WEEK' });
+    await expect(scorecard(tables.db, { merchantId: 'M1', week: '2026-W47', rulesVersion: 'v9', now: after, timezone: SH })).rejects.toMatchObject({
       code: 'UNKNOWN_RULES_VERSION',
     });
   });
 });
 
 describe('scorecard points at the v2 threshold and the v1 cap', () => {
-  let db: PgliteDatabase;
-  beforeAll(async () => {
-    db = await memoryDb();
-    await resetTables(db, P);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const tables = projectionTables(P, 'once');
 
   it('M3: 19 of 20 picked up within 48 h (exactly 95 %) with 3 late orders → v1 3, v2 3; M4: 30 unshipped → v1 25 (cap), v2 7', async () => {
     const s = new Scenario();
@@ -214,17 +201,17 @@ describe('scorecard points at the v2 threshold and the v1 cap', () => {
       s.ship(id, addHours(paid, waybillLate ? 25 : 1), addHours(paid, 30));
     }
     for (let i = 0; i < 30; i++) s.paidOrder(`M4-${i}`, 'M4', new Date(Date.parse('2026-11-18T00:00:00Z') + i * 60_000).toISOString());
-    await applyInBatches(db, P, s.log, [17]);
+    await applyInBatches(tables.db, P, s.log, [17]);
     const now = '2026-11-30T00:00:00Z';
 
-    const m3v1 = await scorecard(db, { merchantId: 'M3', week: '2026-W47', rulesVersion: 'v1', now, timezone: SH });
-    const m3v2 = await scorecard(db, { merchantId: 'M3', week: '2026-W47', rulesVersion: 'v2', now, timezone: SH });
+    const m3v1 = await scorecard(tables.db, { merchantId: 'M3', week: '2026-W47', rulesVersion: 'v1', now, timezone: SH });
+    const m3v2 = await scorecard(tables.db, { merchantId: 'M3', week: '2026-W47', rulesVersion: 'v2', now, timezone: SH });
     expect(m3v1).toMatchObject({ ordersDue48h: 20, pickedUpWithin48h: 19, lateOrders: 3, pickupRate48h: 0.95, points: 3 });
     expect(m3v2).toMatchObject({ points: 3 });
     expect(m3v2.pointsBasis).toMatch(/≥ 95%/);
 
-    const m4v1 = await scorecard(db, { merchantId: 'M4', week: '2026-W47', rulesVersion: 'v1', now, timezone: SH });
-    const m4v2 = await scorecard(db, { merchantId: 'M4', week: '2026-W47', rulesVersion: 'v2', now, timezone: SH });
+    const m4v1 = await scorecard(tables.db, { merchantId: 'M4', week: '2026-W47', rulesVersion: 'v1', now, timezone: SH });
+    const m4v2 = await scorecard(tables.db, { merchantId: 'M4', week: '2026-W47', rulesVersion: 'v2', now, timezone: SH });
     expect(m4v1).toMatchObject({ ordersDue48h: 30, pickedUpWithin48h: 0, lateOrders: 30, points: 25 });
     expect(m4v2).toMatchObject({ points: 7 });
     // Same as the domain's weekly function on the same stats.
@@ -233,14 +220,7 @@ describe('scorecard points at the v2 threshold and the v1 cap', () => {
 });
 
 describe('SQL lateness agrees with the domain assessShipping', () => {
-  let db: PgliteDatabase;
-  beforeAll(async () => {
-    db = await memoryDb();
-    await resetTables(db, P);
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+  const tables = projectionTables(P, 'once');
 
   it('for random orders and random instants', async () => {
     let seed = 42;
@@ -279,13 +259,13 @@ describe('SQL lateness agrees with the domain assessShipping', () => {
         }
       }
     }
-    await applyInBatches(db, P, s.log, [7]);
+    await applyInBatches(tables.db, P, s.log, [7]);
     const sql = shippingSql('$1::timestamptz', 'o');
     let compared = 0;
     const seen = { late: 0, onTime: 0, notAssessed: 0, waybillOnly: 0, pickupOnly: 0 };
     for (let h = 0; h <= 200; h += 7) {
       const t = new Date(base + h * 3_600_000 + (h % 3) * 1_800_000).toISOString();
-      const { rows } = await db.query<{ order_id: string; assessed: boolean; wl: boolean; pl: boolean; late: boolean }>(
+      const { rows } = await tables.db.query<{ order_id: string; assessed: boolean; wl: boolean; pl: boolean; late: boolean }>(
         `SELECT order_id, ${sql.assessed} AS assessed, ${sql.waybillLate} AS wl, ${sql.pickupLate} AS pl, ${sql.late} AS late FROM order_shipping o`,
         [t],
       );
