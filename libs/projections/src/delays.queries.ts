@@ -17,18 +17,13 @@ import {
   type DelayReportView,
 } from '@app/domain';
 import type { SqlExecutor } from '@app/event-store';
-import { instantArg, isoOf, pageLimit, type SortOrder } from './projections/cursor';
-import { Filters, keysetPage, sortOrder, withCursor } from './projections/keyset';
+import { instantArg, isoOf, pageLimit } from './projections/cursor';
+import { Filters, listPage, type Page, type PageArgs, type QueryOptions } from './projections/keyset';
 
-export interface DelayPage<T> {
-  items: T[];
-  nextCursor?: string;
-}
+export type DelayPage<T> = Page<T>;
 
-export interface DelayQueryOptions {
-  /** Table-name prefix ('' for the live tables). */
-  prefix?: string;
-}
+/** Table-name prefix ('' for the live tables). */
+export type DelayQueryOptions = QueryOptions;
 
 export type DelayReportItem = DelayReportView & { revision: number; stream: string; updatedAt: string };
 export type DelayCardItem = DelayCardView & { revision: number; stream: string; updatedAt: string };
@@ -56,15 +51,12 @@ const reportItem = (r: ReportRow): DelayReportItem => ({
 });
 const cardItem = (r: CardRow): DelayCardItem => ({ ...toDelayCardView(r.state), revision: Number(r.revision), stream: r.stream, updatedAt: isoOf(r.updated_at)! });
 
-export interface ListDelayReportsArgs extends DelayQueryOptions {
+/** Paged by (filedAt, reportId). */
+export interface ListDelayReportsArgs extends PageArgs {
   merchantId?: string;
   status?: DelayReportStatus;
   kind?: DelayReportKind;
   orderId?: string;
-  cursor?: string;
-  limit?: number;
-  /** By (filedAt, reportId); default 'asc'. */
-  order?: SortOrder;
 }
 
 /** GET /delay-reports: reports with their status, keyset-paginated by (filedAt, reportId). */
@@ -74,20 +66,7 @@ export async function listDelayReports(db: SqlExecutor, args: ListDelayReportsAr
   f.oneOf('status', args.status, DELAY_REPORT_STATUSES, 'status');
   f.oneOf('kind', args.kind, DELAY_REPORT_KINDS, 'kind');
   f.id('order_id', args.orderId, 'orderId');
-  const { where, params } = f;
-  const r = await keysetPage<ReportRow>(db, {
-    list: 'delay-reports',
-    select: `*, filed_at AS __ts, report_id AS __id`,
-    from: `${args.prefix ?? ''}delay_reports`,
-    where,
-    params,
-    tsCol: 'filed_at',
-    idCol: 'report_id',
-    order: sortOrder(args.order),
-    cursor: args.cursor,
-    limit: pageLimit(args.limit),
-  });
-  return withCursor(r.rows.map(reportItem), r.nextCursor);
+  return listPage(db, { list: 'delay-reports', table: 'delay_reports', filters: f, tsCol: 'filed_at', idCol: 'report_id' }, args, reportItem);
 }
 
 export type DelayReviewQueueItem = DelayReportItem & {
@@ -104,39 +83,26 @@ export async function delayReviewQueue(
 ): Promise<DelayPage<DelayReviewQueueItem>> {
   const now = instantArg(args.now, 'now');
   const nowMs = Date.parse(now);
-  const r = await keysetPage<ReportRow>(db, {
-    list: 'delay-review-queue',
-    select: `*, filed_at AS __ts, report_id AS __id`,
-    from: `${args.prefix ?? ''}delay_reports`,
-    where: [`status = 'PENDING'`],
-    params: [],
-    tsCol: 'filed_at',
-    idCol: 'report_id',
-    order: 'asc',
-    cursor: args.cursor,
-    limit: pageLimit(args.limit),
-  });
-  return withCursor(
-    r.rows.map((row) => {
+  return listPage(
+    db,
+    { list: 'delay-review-queue', table: 'delay_reports', filters: { where: [`status = 'PENDING'`], params: [] }, tsCol: 'filed_at', idCol: 'report_id' },
+    { ...args, order: 'asc' },
+    (row: ReportRow) => {
       const item = reportItem(row);
       return {
         ...item,
         waitingSeconds: Math.max(0, Math.floor((nowMs - Date.parse(item.filedAt)) / 1000)),
         overdueNow: item.overdue || nowMs >= Date.parse(item.reviewDueAt),
       };
-    }),
-    r.nextCursor,
+    },
   );
 }
 
-export interface ListDelayCardsArgs extends DelayQueryOptions {
+/** Paged by (sentAt, orderId). */
+export interface ListDelayCardsArgs extends PageArgs {
   merchantId?: string;
   consumerId?: string;
   status?: DelayCardStatus;
-  cursor?: string;
-  limit?: number;
-  /** By (sentAt, orderId); default 'asc'. */
-  order?: SortOrder;
 }
 
 /** GET /delay-cards: cards with their status, keyset-paginated by (sentAt, orderId). */
@@ -145,20 +111,7 @@ export async function listDelayCards(db: SqlExecutor, args: ListDelayCardsArgs =
   f.id('merchant_id', args.merchantId, 'merchantId');
   f.id('consumer_id', args.consumerId, 'consumerId');
   f.oneOf('status', args.status, DELAY_CARD_STATUSES, 'status');
-  const { where, params } = f;
-  const r = await keysetPage<CardRow>(db, {
-    list: 'delay-cards',
-    select: `*, sent_at AS __ts, order_id AS __id`,
-    from: `${args.prefix ?? ''}delay_cards`,
-    where,
-    params,
-    tsCol: 'sent_at',
-    idCol: 'order_id',
-    order: sortOrder(args.order),
-    cursor: args.cursor,
-    limit: pageLimit(args.limit),
-  });
-  return withCursor(r.rows.map(cardItem), r.nextCursor);
+  return listPage(db, { list: 'delay-cards', table: 'delay_cards', filters: f, tsCol: 'sent_at', idCol: 'order_id' }, args, cardItem);
 }
 
 export type DueDelayDeadline =

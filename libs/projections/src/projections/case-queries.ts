@@ -9,8 +9,8 @@ import {
   type Violation,
 } from '@app/domain';
 import type { SqlExecutor } from '@app/event-store';
-import { instantArg, isoOf, pageLimit, type SortOrder } from './cursor';
-import { Filters, keysetPage, sortOrder, withCursor, type Page, type QueryOptions } from './keyset';
+import { instantArg, isoOf, pageLimit } from './cursor';
+import { Filters, listPage, type Page, type PageArgs, type QueryOptions } from './keyset';
 
 // ------------------------------------------------------------------------------------------------ cases
 
@@ -93,37 +93,20 @@ function caseItem(r: DisputeRow): CaseListItem {
   return item;
 }
 
-export interface ListCasesArgs extends QueryOptions {
+/** Paged by (openedAt, disputeId); `order` default 'asc' (oldest first: a walk also sees cases opened meanwhile). */
+export interface ListCasesArgs extends PageArgs {
   status?: DisputeStatus;
   merchantId?: string;
   consumerId?: string;
-  cursor?: string;
-  limit?: number;
-  /** By (openedAt, disputeId); default 'asc' (oldest first: a walk also sees cases opened meanwhile). */
-  order?: SortOrder;
 }
 
 /** GET /disputes: every dispute with its current status and deadlines, keyset-paginated by (openedAt, disputeId). */
 export async function listCases(db: SqlExecutor, args: ListCasesArgs = {}): Promise<Page<CaseListItem>> {
-  const p = args.prefix ?? '';
   const f = new Filters();
   f.oneOf('status', args.status, DISPUTE_STATUSES, 'status');
   f.id('merchant_id', args.merchantId, 'merchantId');
   f.id('consumer_id', args.consumerId, 'consumerId');
-  const { where, params } = f;
-  const page = await keysetPage<DisputeRow>(db, {
-    list: 'cases',
-    select: `${CASE_COLUMNS}, opened_at AS __ts, dispute_id AS __id`,
-    from: `${p}dispute_state`,
-    where,
-    params,
-    tsCol: 'opened_at',
-    idCol: 'dispute_id',
-    order: sortOrder(args.order),
-    cursor: args.cursor,
-    limit: pageLimit(args.limit),
-  });
-  return withCursor(page.rows.map(caseItem), page.nextCursor);
+  return listPage(db, { list: 'cases', table: 'dispute_state', select: CASE_COLUMNS, filters: f, tsCol: 'opened_at', idCol: 'dispute_id' }, args, caseItem);
 }
 
 export interface CaseRecord extends CaseListItem {

@@ -1,8 +1,8 @@
 /** GET /judgements: judged and settled cases (table judgements). */
 import { invalidInput, type MerchantWeek, type RulesVersion, type Violation } from '@app/domain';
 import type { SqlExecutor } from '@app/event-store';
-import { instantArg, isoOf, pageLimit, type SortOrder } from './cursor';
-import { Filters, keysetPage, sortOrder, withCursor, type Page, type QueryOptions } from './keyset';
+import { isoOf } from './cursor';
+import { Filters, listPage, type Page, type PageArgs } from './keyset';
 
 // ------------------------------------------------------------------------------------------ judgements
 
@@ -93,41 +93,24 @@ function judgementItem(r: JudgementRow): JudgementListItem {
   return item;
 }
 
-export interface ListJudgementsArgs extends QueryOptions {
+/** Paged by (decidedAt, disputeId). */
+export interface ListJudgementsArgs extends PageArgs {
   merchantId?: string;
   /** Inclusive lower bound on decidedAt. */
   from?: string;
   /** Exclusive upper bound on decidedAt. */
   to?: string;
   kind?: 'JUDGEMENT' | 'SETTLEMENT';
-  cursor?: string;
-  limit?: number;
-  /** By (decidedAt, disputeId); default 'asc'. */
-  order?: SortOrder;
 }
 
 /** GET /judgements: judged and settled cases, keyset-paginated by (decidedAt, disputeId). */
 export async function listJudgements(db: SqlExecutor, args: ListJudgementsArgs = {}): Promise<Page<JudgementListItem>> {
   const f = new Filters();
   f.id('merchant_id', args.merchantId, 'merchantId');
-  if (args.from !== undefined && args.from !== null) f.add('decided_at', instantArg(args.from, 'from'), '>=', '::timestamptz');
-  if (args.to !== undefined && args.to !== null) f.add('decided_at', instantArg(args.to, 'to'), '<', '::timestamptz');
+  f.range('decided_at', args.from, args.to);
   if (args.kind !== undefined && args.kind !== null) {
     if (args.kind !== 'JUDGEMENT' && args.kind !== 'SETTLEMENT') throw invalidInput('kind must be JUDGEMENT or SETTLEMENT', { field: 'kind' });
     f.add('kind', args.kind);
   }
-  const { where, params } = f;
-  const page = await keysetPage<JudgementRow>(db, {
-    list: 'judgements',
-    select: `*, decided_at AS __ts, dispute_id AS __id`,
-    from: `${args.prefix ?? ''}judgements`,
-    where,
-    params,
-    tsCol: 'decided_at',
-    idCol: 'dispute_id',
-    order: sortOrder(args.order),
-    cursor: args.cursor,
-    limit: pageLimit(args.limit),
-  });
-  return withCursor(page.rows.map(judgementItem), page.nextCursor);
+  return listPage(db, { list: 'judgements', table: 'judgements', filters: f, tsCol: 'decided_at', idCol: 'dispute_id' }, args, judgementItem);
 }

@@ -4,7 +4,7 @@
  */
 import { invalidInput } from '@app/domain';
 import type { SqlExecutor } from '@app/event-store';
-import { decodeCursor, encodeCursor, isoOf, type SortOrder } from './cursor';
+import { decodeCursor, encodeCursor, instantArg, isoOf, pageLimit, type SortOrder } from './cursor';
 
 export interface Page<T> {
   items: T[];
@@ -14,6 +14,14 @@ export interface Page<T> {
 /** Table-name prefix ('' for the live tables); lets tests and tools query rebuilt tables too. */
 export interface QueryOptions {
   prefix?: string;
+}
+
+/** A list request's paging: the cursor from the page before, the page size (pageLimit) and the direction of the list's key. */
+export interface PageArgs extends QueryOptions {
+  cursor?: string;
+  limit?: number;
+  /** By the list's (timestamp, id) key; default 'asc'. */
+  order?: SortOrder;
 }
 
 export function sortOrder(o: unknown): SortOrder {
@@ -50,47 +58,50 @@ export class Filters {
     if (typeof v !== 'string' || !allowed.includes(v)) throw invalidInput(`${field} must be one of ${allowed.join(', ')}`, { field });
     this.add(col, v);
   }
+
+  /** A timestamp column in [from, to): each bound when given, an instant (anything else is a 400 naming `from` or `to`). */
+  range(col: string, from: unknown, to: unknown): void {
+    if (from !== undefined && from !== null) this.add(col, instantArg(from, 'from'), '>=', '::timestamptz');
+    if (to !== undefined && to !== null) this.add(col, instantArg(to, 'to'), '<', '::timestamptz');
+  }
+}
+
+/** A keyset-paginated list: its name (a cursor is bound to it), its table, the columns it answers and its (timestamp, id) key. */
+export interface ListSpec {
+  list: string;
+  /** Without the prefix. */
+  table: string;
+  /** Default every column. */
+  select?: string;
+  /** The WHERE (with its numbered parameters), e.g. a `Filters`. */
+  filters: { readonly where: readonly string[]; readonly params: readonly unknown[] };
+  tsCol: string;
+  idCol: string;
 }
 
 /**
- * Runs a keyset page: `where` (with params) filters, rows are ordered by (tsCol, idCol) in `order`,
- * one extra row tells whether another page follows.
+ * One page of a list: the rows of the (prefixed) table that pass the filters, ordered by (tsCol, idCol) in
+ * `page.order`, after `page.cursor`, at most `pageLimit(page.limit)` of them, each made an item by `item`; one
+ * extra row tells whether another page follows (then `nextCursor`).
  */
-export async function keysetPage<R extends Record<string, unknown>>(
-  db: SqlExecutor,
-  args: {
-    list: string;
-    select: string;
-    from: string;
-    where: string[];
-    params: unknown[];
-    tsCol: string;
-    idCol: string;
-    order: SortOrder;
-    cursor?: string;
-    limit: number;
-  },
-): Promise<{ rows: R[]; nextCursor?: string }> {
-  const where = [...args.where];
-  const params = [...args.params];
-  if (args.cursor !== undefined && args.cursor !== null && args.cursor !== '') {
-    const c = decodeCursor(args.cursor, args.list, args.order);
+export async function listPage<R extends Record<string, unknown>, T>(db: SqlExecutor, spec: ListSpec, page: PageArgs, item: (row: R) => T): Promise<Page<T>> {
+  const order = sortOrder(page.order);
+  const limit = pageLimit(page.limit);
+  const where = [...spec.filters.where];
+  const params = [...spec.filters.params];
+  if (page.cursor !== undefined && page.cursor !== null && page.cursor !== '') {
+    const c = decodeCursor(page.cursor, spec.list, order);
     params.push(c.k[0], c.k[1]);
-    const op = args.order === 'asc' ? '>' : '<';
-    where.push(`(${args.tsCol}, ${args.idCol}) ${op} ($${params.length - 1}::timestamptz, $${params.length}::text)`);
+    const op = order === 'asc' ? '>' : '<';
+    where.push(`(${spec.tsCol}, ${spec.idCol}) ${op} ($${params.length - 1}::timestamptz, $${params.length}::text)`);
   }
-  params.push(args.limit + 1);
-  const dir = args.order === 'asc' ? 'ASC' : 'DESC';
-  const sql = `SELECT ${args.select} FROM ${args.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY ${args.tsCol} ${dir}, ${args.idCol} ${dir} LIMIT $${params.length}`;
+  params.push(limit + 1);
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  const sql = `SELECT ${spec.select ?? '*'}, ${spec.tsCol} AS __ts, ${spec.idCol} AS __id FROM ${page.prefix ?? ''}${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY ${spec.tsCol} ${dir}, ${spec.idCol} ${dir} LIMIT $${params.length}`;
   const { rows } = await db.query<R>(sql, params);
-  if (rows.length <= args.limit) return { rows };
-  const page = rows.slice(0, args.limit);
-  const last = page[page.length - 1];
-  const ts = isoOf(last.__ts)!;
-  return { rows: page, nextCursor: encodeCursor({ q: args.list, o: args.order, k: [ts, String(last.__id)] }) };
-}
-
-export function withCursor<T>(items: T[], nextCursor: string | undefined): Page<T> {
-  return nextCursor ? { items, nextCursor } : { items };
+  if (rows.length <= limit) return { items: rows.map(item) };
+  const last = rows[limit - 1];
+  const nextCursor = encodeCursor({ q: spec.list, o: order, k: [isoOf(last.__ts)!, String(last.__id)] });
+  return { items: rows.slice(0, limit).map(item), nextCursor };
 }

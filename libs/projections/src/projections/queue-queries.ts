@@ -2,8 +2,8 @@
 import type { Flow, ReviewRecord, Violation } from '@app/domain';
 import type { SqlExecutor } from '@app/event-store';
 import { CASE_COLUMNS, type DisputeRow } from './case-queries';
-import { instantArg, isoOf, pageLimit } from './cursor';
-import { keysetPage, withCursor, type Page, type QueryOptions } from './keyset';
+import { instantArg, isoOf } from './cursor';
+import { listPage, type Page, type PageArgs } from './keyset';
 
 // ----------------------------------------------------------------------------------- adjudication queue
 
@@ -36,32 +36,30 @@ export interface QueueItem {
   revision: number;
 }
 
-export interface AdjudicationQueueArgs extends QueryOptions {
+/** Paged by (underReviewSince, disputeId), always oldest first. */
+export interface AdjudicationQueueArgs extends Omit<PageArgs, 'order'> {
   now: string | Date;
   /** Only this merchant's cases. */
   merchantId?: string;
   /** How long a case may wait for an adjudicator before it is flagged overdue (absent: never flagged). */
   reviewWindowMs?: number;
-  cursor?: string;
-  limit?: number;
 }
 
 /** GET /adjudication/queue: disputes UNDER_REVIEW, oldest first by the time they entered review. */
 export async function adjudicationQueue(db: SqlExecutor, args: AdjudicationQueueArgs): Promise<Page<QueueItem>> {
   const nowMs = Date.parse(instantArg(args.now, 'now'));
-  const page = await keysetPage<DisputeRow & { review: ReviewRecord | null; appeal: unknown }>(db, {
+  const queue = {
     list: 'queue',
-    select: `${CASE_COLUMNS}, state->'review' AS review, state->'appeal' AS appeal, review_since AS __ts, dispute_id AS __id`,
-    from: `${args.prefix ?? ''}dispute_state`,
-    where: [`status = 'UNDER_REVIEW'`, `review_since IS NOT NULL`, ...(args.merchantId !== undefined ? ['merchant_id = $1'] : [])],
-    params: args.merchantId !== undefined ? [args.merchantId] : [],
+    table: 'dispute_state',
+    select: `${CASE_COLUMNS}, state->'review' AS review, state->'appeal' AS appeal`,
+    filters: {
+      where: [`status = 'UNDER_REVIEW'`, `review_since IS NOT NULL`, ...(args.merchantId !== undefined ? ['merchant_id = $1'] : [])],
+      params: args.merchantId !== undefined ? [args.merchantId] : [],
+    },
     tsCol: 'review_since',
     idCol: 'dispute_id',
-    order: 'asc',
-    cursor: args.cursor,
-    limit: pageLimit(args.limit),
-  });
-  const items = page.rows.map((r): QueueItem => {
+  };
+  return listPage(db, queue, { ...args, order: 'asc' }, (r: DisputeRow & { review: ReviewRecord | null; appeal: unknown }): QueueItem => {
     const since = isoOf(r.review_since)!;
     const waitingMs = Math.max(0, nowMs - Date.parse(since));
     const item: QueueItem = {
@@ -90,5 +88,4 @@ export async function adjudicationQueue(db: SqlExecutor, args: AdjudicationQueue
     if (r.chosen_option) item.choice = r.chosen_option;
     return item;
   });
-  return withCursor(items, page.nextCursor);
 }
