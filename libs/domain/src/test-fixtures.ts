@@ -3,7 +3,7 @@ import { decide as decideDispute, type DisputeEvent } from './dispute';
 import type { JudgeContext } from './shared/rules';
 import { DEFAULT_SETTINGS } from './shared/settings';
 import { HOUR_MS, iso } from './shared/time';
-import type { Flow, OrderFactRef, OrderFactType, OrderSnapshot } from './shared/types';
+import type { Flow, OrderDetails, OrderFactRef, OrderFactType, OrderSnapshot } from './shared/types';
 import { initialState } from './dispute';
 
 /** Monday 2024-03-04 10:00 in Asia/Shanghai. */
@@ -20,16 +20,21 @@ export function fact(type: OrderFactType, hours: number, extra: Partial<OrderFac
 export const waybill = (h: number) => fact('WAYBILL_UPLOADED', h, { carrier: 'SF', waybillNo: 'SF123' });
 export const pickup = (h: number) => fact('PICKUP_SCANNED', h, { carrier: 'SF', waybillNo: 'SF123' });
 
-/** An ONLINE STANDARD order placed at T0 and paid at T0 (clock starts at T0). */
+/** The specs' order o-1 of merchant m-1 and consumer c-1: ONLINE, STANDARD, placed at T0. */
+export const ORDER: OrderDetails = {
+  orderId: 'o-1',
+  merchantId: 'm-1',
+  consumerId: 'c-1',
+  placedAt: T0,
+  paymentMethod: 'ONLINE',
+  orderKind: 'STANDARD',
+  amount: 19900,
+};
+
+/** The order o-1 (ORDER) paid at T0 (clock starts at T0). */
 export function snapshot(overrides: Partial<OrderSnapshot> = {}, facts: OrderFactRef[] = []): OrderSnapshot {
   return {
-    orderId: 'o-1',
-    merchantId: 'm-1',
-    consumerId: 'c-1',
-    placedAt: T0,
-    paymentMethod: 'ONLINE',
-    orderKind: 'STANDARD',
-    amount: 19900,
+    ...ORDER,
     ...overrides,
     facts: [fact('PAID', 0), ...facts].map((f, i) => ({ ...f, seq: i })),
   };

@@ -36,6 +36,9 @@ export interface DelayReportReviewed {
   data: { reportId: string; decision: 'APPROVED' | 'REJECTED'; reason?: string; reviewedBy?: string; reviewedAt: string };
 }
 
+/** A report's review as the state and the view keep it: the DelayReportReviewed event's data. */
+export type DelayReportReview = Omit<DelayReportReviewed['data'], 'reportId'>;
+
 export interface DelayReportReviewOverdue {
   type: 'DelayReportReviewOverdue';
   data: { reportId: string; reviewDueAt: string; flaggedAt: string };

@@ -1,30 +1,21 @@
 /** The delay report's state, folded from its stream. */
 import { DomainError } from '../errors';
-import type { Evidence } from '../shared/input';
-import type { DelayReportEvent } from './events';
-import type { DelayReportKind, DelayReportReason, DelayReportStatus } from './rules';
+import type { DelayReportEvent, DelayReportFiled, DelayReportReview } from './events';
+import type { DelayReportStatus } from './rules';
 
-export interface DelayReportState {
+type Filing = DelayReportFiled['data'];
+
+/** Every field of T present, null where T has none (an optional field of an event as the state keeps it). */
+type OrNull<T> = { [K in keyof T]-?: Exclude<T[K], undefined> | null };
+
+/** The filing's facts (null before the filing, and where the filing had none), then what became of the report. */
+export interface DelayReportState
+  extends Pick<Filing, 'reportId' | 'merchantId' | 'evidence'>,
+    OrNull<Omit<Filing, 'reportId' | 'merchantId' | 'evidence' | 'timezone'>> {
   status: 'NONE' | DelayReportStatus;
-  reportId: string;
-  kind: DelayReportKind | null;
-  merchantId: string;
-  filedBy: string | null;
-  filedAt: string | null;
-  reviewDueAt: string | null;
-  reason: DelayReportReason | null;
-  note: string | null;
-  evidence: Evidence[];
-  windowStart: string | null;
-  windowEnd: string | null;
-  orderId: string | null;
-  orderPlacedAt: string | null;
-  orderClockStartsAt: string | null;
-  cutoffAt: string | null;
-  promisedShipAt: string | null;
   overdue: boolean;
   overdueFlaggedAt: string | null;
-  review: { decision: 'APPROVED' | 'REJECTED'; reason?: string; reviewedBy?: string; reviewedAt: string } | null;
+  review: DelayReportReview | null;
   withdrawnAt: string | null;
 }
 

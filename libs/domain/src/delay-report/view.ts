@@ -1,30 +1,16 @@
 /** The contract's delay-report representation. */
-import type { Evidence } from '../shared/input';
 import { compact } from '../shared/time';
-import type { DelayReportKind, DelayReportReason, DelayReportStatus } from './rules';
+import type { DelayReportFiled, DelayReportReview } from './events';
+import type { DelayReportStatus } from './rules';
 import { type DelayReportState, requireReport } from './state';
 
-export interface DelayReportView {
-  reportId: string;
-  kind: DelayReportKind;
-  merchantId: string;
+/** The filing as filed (but the order's clock start and the time zone), then what became of the report. */
+export interface DelayReportView extends Omit<DelayReportFiled['data'], 'orderClockStartsAt' | 'timezone'> {
   status: DelayReportStatus;
-  reason?: DelayReportReason;
-  note?: string;
-  evidence: Evidence[];
-  windowStart?: string;
-  windowEnd?: string;
-  orderId?: string;
-  orderPlacedAt?: string;
-  cutoffAt?: string;
-  promisedShipAt?: string;
-  filedAt: string;
-  filedBy?: string;
-  reviewDueAt: string;
   /** Flagged: still unreviewed when the review window ended. */
   overdue: boolean;
   overdueFlaggedAt?: string;
-  review?: { decision: 'APPROVED' | 'REJECTED'; reason?: string; reviewedBy?: string; reviewedAt: string };
+  review?: DelayReportReview;
   withdrawnAt?: string;
 }
 

@@ -1,13 +1,30 @@
 /** The dispute's state, folded from its stream: initial state and evolve. */
 import type { AppealRecord } from '../appeal/appeal';
 import type { JudgeContext, Judgement } from '../shared/rules';
-import type { DisputeSettings } from '../shared/settings';
 import type { ShippingAssessment } from '../shared/shipping';
 import { compact } from '../shared/time';
-import type { DeadlineKind, DisputeStatus, Flow, Violation } from '../shared/types';
-import type { DisputeEvent, DisputeSettled, JudgementBasis, OptionChosen, OrderSummary, ReviewRequested } from './events';
+import type { DisputeStatus, Violation } from '../shared/types';
+import type {
+  ConsumerResponded,
+  DeadlineFired,
+  DisputeEvent,
+  DisputeOpened,
+  DisputeSettled,
+  JudgementBasis,
+  OptionChosen,
+  OrderSummary,
+  ReviewRequested,
+  SettlementContested,
+} from './events';
+
+/** The case as opened — who, which order, which flow, when, the windows — kept unchanged by the state and the view. */
+export type CaseOpening = Pick<DisputeOpened['data'], 'disputeId' | 'orderId' | 'merchantId' | 'consumerId' | 'flow' | 'openedAt' | 'responseDueAt' | 'settings'>;
 
 export type ChoiceRecord = Omit<OptionChosen['data'], 'disputeId'>;
+
+export type ConsumerResponseRecord = Omit<ConsumerResponded['data'], 'disputeId'>;
+
+export type ContestRecord = Omit<SettlementContested['data'], 'disputeId'>;
 
 export type ReviewRecord = Omit<ReviewRequested['data'], 'disputeId'>;
 
@@ -21,16 +38,8 @@ export interface JudgementRecord {
   supersededAt?: string;
 }
 
-export interface DisputeState {
+export interface DisputeState extends CaseOpening {
   status: 'NONE' | DisputeStatus;
-  disputeId: string;
-  orderId: string;
-  merchantId: string;
-  consumerId: string;
-  flow: Flow;
-  openedAt: string;
-  responseDueAt: string;
-  settings: DisputeSettings;
   order: OrderSummary | null;
   shippingAtOpening: ShippingAssessment | null;
   /** Every accepted choice, in order. */
@@ -42,8 +51,8 @@ export interface DisputeState {
   contestWindowEndsAt: string | null;
   contestWindowClosed: boolean;
   settlement: SettlementRecord | null;
-  consumerResponse: { accepted: boolean; comment?: string; respondedAt: string } | null;
-  contest: { statement: string; contestedAt: string } | null;
+  consumerResponse: ConsumerResponseRecord | null;
+  contest: ContestRecord | null;
   /** The current review (UNDER_REVIEW), kept on JUDGED as the review that led to the judgement. */
   review: ReviewRecord | null;
   judgement: Judgement | null;
@@ -54,7 +63,7 @@ export interface DisputeState {
   judgements: JudgementRecord[];
   /** The case's appeal (at most one), with its decision once decided. */
   appeal: AppealRecord | null;
-  firedDeadlines: { deadline: DeadlineKind; dueAt: string; firedAt: string }[];
+  firedDeadlines: Omit<DeadlineFired['data'], 'disputeId'>[];
 }
 
 export function initialState(): DisputeState {

@@ -1,40 +1,18 @@
 /** The contract's dispute representation (GET /disputes/{id}). */
 import { appealWindowEndsAt, type AppealRecord } from '../appeal/appeal';
-import type { Evidence } from '../shared/input';
 import type { Judgement } from '../shared/rules';
-import type { DisputeSettings } from '../shared/settings';
 import { compact } from '../shared/time';
-import type { DisputeOption, DisputeStatus, Flow, OrderFactRef } from '../shared/types';
+import type { DisputeStatus } from '../shared/types';
 import { type PendingDeadline, pendingDeadlines } from './deadlines';
-import type { ChoiceDisposition, ChoiceSlot, Defense, DelayExcuse, Finding } from './events';
 import { isFinal } from './finality';
 import { requireOpened } from './guards';
-import type { ChoiceRecord, DisputeState, ReviewRecord, SettlementRecord } from './state';
+import type { CaseOpening, ChoiceRecord, ConsumerResponseRecord, ContestRecord, DisputeState, ReviewRecord, SettlementRecord } from './state';
 
-export interface ChoiceView {
-  option: DisputeOption;
-  slot: ChoiceSlot;
-  chosenAt: string;
-  agreedShipBy?: string;
-  evidence: Evidence[];
-  defense?: Defense;
-  /** NO_FAULT_DEFENSE: the delay reports / cards the system looked at (as recorded in OptionChosen). */
-  delayExcuses?: DelayExcuse[];
-  satisfiedBy: OrderFactRef[];
-  findings: Finding[];
-  disposition: ChoiceDisposition;
-  contestWindowEndsAt?: string;
-}
+/** A choice as recorded in OptionChosen (NO_FAULT_DEFENSE: with the delay reports / cards the system looked at), but the assessment. */
+export type ChoiceView = Omit<ChoiceRecord, 'assessment'>;
 
-export interface DisputeView {
-  disputeId: string;
-  orderId: string;
-  merchantId: string;
-  consumerId: string;
+export interface DisputeView extends CaseOpening {
   status: DisputeStatus;
-  flow: Flow;
-  openedAt: string;
-  responseDueAt: string;
   /** The standing choice: the (only) choice in the unified flow; in legacy the settlement, else the defense. */
   choice?: ChoiceView;
   choices: ChoiceView[];
@@ -49,13 +27,12 @@ export interface DisputeView {
   contestWindowClosed: boolean;
   settlement?: SettlementRecord;
   review?: ReviewRecord;
-  consumerResponse?: { accepted: boolean; comment?: string; respondedAt: string };
-  contest?: { statement: string; contestedAt: string };
+  consumerResponse?: ConsumerResponseRecord;
+  contest?: ContestRecord;
   /** The case's appeal (statement, evidence, who filed it, the appealed judgement, its decision). */
   appeal?: AppealRecord;
   /** Until when the standing liability may be appealed (absent when it may not be). */
   appealableUntil?: string;
-  settings: DisputeSettings;
 }
 
 function choiceView(c: ChoiceRecord): ChoiceView {
