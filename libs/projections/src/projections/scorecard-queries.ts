@@ -35,6 +35,18 @@ export interface WeekShippingStats {
   refundedBeforeDue: number;
 }
 
+/** The week statistics of a row of the week-statistics columns (weekStatsColumnsSql), as numbers. */
+export function weekStatsOf(r: Record<keyof WeekShippingStats, unknown>): WeekShippingStats {
+  return {
+    ordersDue48h: Number(r.ordersDue48h),
+    pickedUpWithin48h: Number(r.pickedUpWithin48h),
+    lateOrders: Number(r.lateOrders),
+    excusedLateOrders: Number(r.excusedLateOrders),
+    pendingOrders: Number(r.pendingOrders),
+    refundedBeforeDue: Number(r.refundedBeforeDue),
+  };
+}
+
 /**
  * Aggregates a merchant's orders whose pickup due time lies in [start, end), as of `now`:
  *  - the week of an order is the calendar week (business timezone) of its 48 h pickup due time;
@@ -60,15 +72,7 @@ export async function weekShippingStats(
        AND ${s.assessed} AND ${s.clock}`,
     [merchantId, bounds.start, bounds.end, now],
   );
-  const r = rows[0];
-  return {
-    ordersDue48h: Number(r.ordersDue48h),
-    pickedUpWithin48h: Number(r.pickedUpWithin48h),
-    lateOrders: Number(r.lateOrders),
-    excusedLateOrders: Number(r.excusedLateOrders),
-    pendingOrders: Number(r.pendingOrders),
-    refundedBeforeDue: Number(r.refundedBeforeDue),
-  };
+  return weekStatsOf(rows[0]);
 }
 
 export interface WeekLateOrderRow {

@@ -6,7 +6,7 @@
  */
 import type { SqlExecutor } from '@app/event-store';
 import { shippingSql, weekStatsColumnsSql } from './order-shipping.projection';
-import type { QueryOptions, WeekShippingStats } from './queries';
+import { weekStatsOf, type QueryOptions, type WeekShippingStats } from './queries';
 
 export interface StatsWeek {
   week: string;
@@ -45,16 +45,7 @@ export async function periodWeekStats(db: SqlExecutor, weeks: readonly StatsWeek
       ORDER BY o.merchant_id, w.week`,
     params,
   );
-  return rows.map((r) => ({
-    merchantId: String(r.merchantId),
-    week: String(r.week),
-    ordersDue48h: Number(r.ordersDue48h),
-    pickedUpWithin48h: Number(r.pickedUpWithin48h),
-    lateOrders: Number(r.lateOrders),
-    excusedLateOrders: Number(r.excusedLateOrders),
-    pendingOrders: Number(r.pendingOrders),
-    refundedBeforeDue: Number(r.refundedBeforeDue),
-  }));
+  return rows.map((r) => ({ merchantId: String(r.merchantId), week: String(r.week), ...weekStatsOf(r) }));
 }
 
 export interface SettledWeekRow {
