@@ -1,33 +1,15 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { disputeStream, toDisputeView, type DisputeState } from '@app/domain';
-import { contextFrom, type CommandContext } from '../platform/commands/command-context';
+import { CommandBus } from '@nestjs/cqrs';
+import { contextFrom } from '../platform/commands/command-context';
 import { setPosition } from '../platform/http/position-header';
-import type { Handled } from '../platform/commands/aggregate-repository';
 import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
 import { DisputeIdParam } from '../platform/validation/params';
 import { Answers } from '../platform/openapi/decorators';
+import { disputeResponse } from '../disputes/dispute-view';
 import { AppealDto } from './appeals.dto';
-import { AppealsService } from './appeals.service';
-
-export class AppealDisputeCommand {
-  constructor(
-    readonly disputeId: string,
-    readonly dto: AppealDto,
-    readonly actor: Actor,
-    readonly ctx: CommandContext,
-  ) {}
-}
-
-@CommandHandler(AppealDisputeCommand)
-export class AppealDisputeHandler implements ICommandHandler<AppealDisputeCommand> {
-  constructor(private readonly appeals: AppealsService) {}
-  execute(c: AppealDisputeCommand) {
-    return this.appeals.appeal(c.disputeId, c.dto, c.actor, c.ctx);
-  }
-}
+import { AppealDisputeCommand } from './commands/appeal-dispute.handler';
 
 @ApiTags('disputes')
 @ApiBearerAuth()
@@ -48,8 +30,8 @@ export class AppealsController {
   })
   @Answers(200, 'DisputeView', 'The dispute after the appeal, status UNDER_REVIEW')
   async appeal(@Param() p: DisputeIdParam, @Body() dto: AppealDto, @CurrentActor() actor: Actor, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const r: Handled<DisputeState> = await this.commands.execute(new AppealDisputeCommand(p.id, dto, actor, contextFrom(req, actor)));
+    const r = await this.commands.execute(new AppealDisputeCommand(p.id, dto, contextFrom(req, actor)));
     setPosition(reply, r.position);
-    return { ...toDisputeView(r.state, new Date().toISOString()), revision: r.revision ?? -1, stream: disputeStream(r.state.disputeId) };
+    return disputeResponse(r.state, r.revision);
   }
 }

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
-import { AppealDisputeHandler, AppealsController } from './appeals.controller';
-import { AppealsService } from './appeals.service';
+import { AppealsController } from './appeals.controller';
+import { AppealDisputeHandler } from './commands/appeal-dispute.handler';
 
-/** Appeals (申诉): POST /disputes/{id}/appeal. The decision is the dispute's judgement endpoint (four eyes in the domain). */
+/**
+ * Appeals (申诉): POST /disputes/{id}/appeal, dispatched on the CommandBus to its handler. The decision is the
+ * dispute's judgement endpoint (four eyes in the domain).
+ */
 @Module({
   controllers: [AppealsController],
-  providers: [AppealsService, AppealDisputeHandler],
+  providers: [AppealDisputeHandler],
 })
 export class AppealsModule {}

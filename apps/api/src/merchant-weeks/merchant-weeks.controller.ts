@@ -5,7 +5,7 @@ import { IdField, PatternField } from '../platform/validation/fields';
 import { WEEK_MESSAGE, WEEK_RE } from '../platform/validation/queries';
 import { Answers } from '../platform/openapi/decorators';
 import { notFound } from '../platform/auth/tenancy';
-import { WeekSettlementService } from './week-settlement.service';
+import { MerchantWeekQueries } from './queries/merchant-week-queries';
 
 class MerchantWeekParams {
   @IdField('merchantId', { description: 'Merchant id' }) merchantId!: string;
@@ -16,7 +16,7 @@ class MerchantWeekParams {
 @ApiBearerAuth()
 @Controller('merchants')
 export class MerchantWeeksController {
-  constructor(private readonly weeks: WeekSettlementService) {}
+  constructor(private readonly weeks: MerchantWeekQueries) {}
 
   @Get(':merchantId/weeks/:week')
   @Roles('platform', 'merchant', 'adjudicator', 'auditor')
