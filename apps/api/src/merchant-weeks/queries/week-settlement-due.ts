@@ -78,7 +78,7 @@ export class WeekSettlementDue {
       week: r.week,
       orderId: r.order_id,
       disputeId: r.dispute_id,
-      reason: (r.basis === 'APPEAL_OVERTURNED' ? 'APPEAL_OVERTURNED' : 'LATE_SHIPMENT_EXCUSED'),
+      reason: r.basis === 'APPEAL_OVERTURNED' ? 'APPEAL_OVERTURNED' : 'LATE_SHIPMENT_EXCUSED',
       decidedAt: new Date(r.decided_at).toISOString(),
     }));
   }
