@@ -54,7 +54,8 @@ export interface LoadResult {
   errorSamples: string[];
 }
 
-const CHOICES = [
+/** The choice bodies the choice loads rotate through (request i sends CHOICES[i % 3]): all three valid for the seeded cases. */
+export const CHOICES = [
   JSON.stringify({ option: 'OUT_OF_STOCK_REFUND' }),
   JSON.stringify({ option: 'SHIPPED_WITH_PICKUP', evidence: [{ kind: 'PHOTO', ref: 'oss://evidence/pickup.png' }] }),
   JSON.stringify({ option: 'NO_FAULT_DEFENSE', defense: { reason: 'SHIPPED_WITHIN_DEADLINE', statement: 'Shipped on time; see the pickup scan.' } }),

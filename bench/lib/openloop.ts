@@ -7,12 +7,11 @@
  * Kind: POST /disputes/{id}/choice, one not-yet-chosen open dispute per request (targets[offset..]), with the
  * token of the dispute's merchant (the three options rotate as in loadgen.ts).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { pinned, ROOT, type Child } from './service';
+import { runGenerator } from './load';
+import { CHOICES } from './loadgen';
+import type { Child } from './service';
 import { summarize } from './stats';
 
 export interface OpenLoopSpec {
@@ -41,12 +40,6 @@ export interface OpenLoopResult {
   used: number;
   errorSamples: string[];
 }
-
-const CHOICES = [
-  JSON.stringify({ option: 'OUT_OF_STOCK_REFUND' }),
-  JSON.stringify({ option: 'SHIPPED_WITH_PICKUP', evidence: [{ kind: 'PHOTO', ref: 'oss://evidence/pickup.png' }] }),
-  JSON.stringify({ option: 'NO_FAULT_DEFENSE', defense: { reason: 'SHIPPED_WITHIN_DEADLINE', statement: 'Shipped on time; see the pickup scan.' } }),
-];
 
 async function main() {
   const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as OpenLoopSpec;
@@ -130,26 +123,8 @@ async function main() {
 }
 
 /** Runs an open-loop load in a child process pinned to core 1; fails when `target` died meanwhile. */
-export async function runOpenLoop(spec: OpenLoopSpec, target?: Child): Promise<OpenLoopResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-openloop-'));
-  const specFile = path.join(dir, 'spec.json');
-  const outFile = path.join(dir, 'out.json');
-  fs.writeFileSync(specFile, JSON.stringify(spec));
-  const [cmd, args] = pinned(1, [__filename, specFile, outFile]);
-  let stderr = '';
-  const code = await new Promise<number>((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
-    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    p.once('error', reject);
-    p.once('exit', (c) => resolve(c ?? 1));
-  });
-  try {
-    if (code !== 0) throw new Error(`open-loop load generator failed (${code}): ${stderr}`);
-    if (target && !target.alive) throw new Error(`${target.name} died during the run (exit ${target.proc.exitCode ?? target.proc.signalCode}):\n${target.logs.slice(-4000)}`);
-    return JSON.parse(fs.readFileSync(outFile, 'utf8')) as OpenLoopResult;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+export function runOpenLoop(spec: OpenLoopSpec, target?: Child): Promise<OpenLoopResult> {
+  return runGenerator<OpenLoopResult>(__filename, 'open-loop load generator', spec, target);
 }
 
 if (require.main === module) {
