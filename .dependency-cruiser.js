@@ -7,8 +7,8 @@
  *   - a library is used through its index (`@app/x`), never `@app/x/…` or a relative path into its src,
  *     apart from the few entries declared below (PUBLIC_ENTRIES) and, in tests, the libraries' test support;
  *   - production code never imports test support;
- *   - no cycles between the folders of apps/api;
- *   - apps/api/src/platform imports nothing of apps/api outside platform/ (no feature folder).
+ *   - no cycles between the folders of libs/service (the service's modules, composed by apps/api and apps/worker);
+ *   - libs/service/src/platform imports nothing of libs/service outside platform/ (no feature folder).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -93,22 +93,22 @@ module.exports = {
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
-      name: 'api-no-folder-cycles',
+      name: 'service-no-folder-cycles',
       severity: 'error',
-      comment: 'The folders of apps/api do not import each other in a cycle (features depend on the platform, not the reverse).',
+      comment: 'The folders of libs/service do not import each other in a cycle (features depend on the platform, not the reverse).',
       scope: 'folder',
-      from: { path: '^apps/api/src/' },
-      to: { path: '^apps/api/src/', circular: true },
+      from: { path: '^libs/service/src/' },
+      to: { path: '^libs/service/src/', circular: true },
     },
     {
       name: 'platform-imports-no-feature',
       severity: 'error',
       comment:
-        'apps/api/src/platform/ is what every feature stands on: it imports nothing of apps/api outside platform/ (no feature folder, ' +
+        'libs/service/src/platform/ is what every feature stands on: it imports nothing of libs/service outside platform/ (no feature folder, ' +
         'not the composition root). What it needs of a feature is a port it declares and the feature provides (e.g. PROJECTION_STATUS). ' +
         'Its specs may start the whole application.',
-      from: { path: '^apps/api/src/platform/', pathNot: TEST_FILES },
-      to: { path: '^apps/api/src/', pathNot: '^apps/api/src/platform/' },
+      from: { path: '^libs/service/src/platform/', pathNot: TEST_FILES },
+      to: { path: '^libs/service/src/', pathNot: '^libs/service/src/platform/' },
     },
     {
       name: 'not-to-unresolvable',

@@ -9,7 +9,7 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   moduleNameMapper: {
-    '^@app/(event-store|domain|projections|audit|client|config)(/.*)?$': '<rootDir>/libs/$1/src$2',
+    '^@app/(event-store|domain|projections|audit|client|config|service)(/.*)?$': '<rootDir>/libs/$1/src$2',
   },
 };
 module.exports = {

@@ -10,7 +10,7 @@ const { root } = require('./ensure-installed');
 const stamp = path.join(root, 'dist', '.build-stamp');
 // TypeScript of the service, and the console's sources (TSX, CSS, its index.html and Vite config).
 const SOURCE = /\.(ts|tsx|mts|css|html)$/;
-const outputs = [path.join(root, 'dist', 'apps', 'api', 'src', 'main.js'), path.join(root, 'dist', 'console', 'index.html')];
+const outputs = [path.join(root, 'dist', 'apps', 'api', 'src', 'main.js'), path.join(root, 'dist', 'apps', 'worker', 'src', 'main.js'), path.join(root, 'dist', 'console', 'index.html')];
 function newestSource(dir) {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -3,17 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { buildOpenApiDocument } from './platform/openapi/openapi';
+import { buildOpenApiDocument, createRootLogger, loggingParams, nestLogger, requestId, ProblemFilter, validationProblem, Metrics, inputGuardServerOptions, installInputGuards, NoBodyInterceptor } from '@app/service';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
-import { createRootLogger, loggingParams, nestLogger, requestId } from './platform/logging/logger';
-import { ProblemFilter, validationProblem } from './platform/http/problem';
-import { Metrics } from './platform/metrics/metrics';
 import { registerConsole } from './console/console';
 import { RateLimits } from './rate-limit/rate-limits';
-import { inputGuardServerOptions, installInputGuards } from './platform/http/input-guard';
-import { NoBodyInterceptor } from './platform/http/no-body.interceptor';
 
 export const BODY_LIMIT = 1024 * 1024;
 

@@ -4,5 +4,4 @@
  * process. Nothing outside apps/api imports any other file of it (checked by `npm run lint:deps`).
  */
 export { createApp } from './bootstrap';
-export { buildOpenApiDocument } from './platform/openapi/openapi';
-export { SimulationsService } from './simulations/simulations.service';
+export { buildOpenApiDocument, SimulationsService } from '@app/service';

@@ -61,7 +61,14 @@ export const configSchema = z
     STREAM_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
     PROJECTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     PROJECTION_LAG_MAX: isoDuration('PROJECTION_LAG_MAX', 'PT30S'),
+    /**
+     * Whether this API process runs the background work (projections and the Merkle checkpointer, the
+     * dispute reactions, the deadline scheduler, webhook deliveries, the simulation sweep). `false` when a
+     * worker process (apps/worker) runs it; the worker always does.
+     */
     RUN_BACKGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    /** The worker's operations listener (GET /health/live, /health, /metrics); 0 picks a free port. */
+    WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
     /** A merchant-week closes this long after its end (BUSINESS_TIMEZONE); its figures settle then. */
     WEEK_CLOSE_DELAY: isoDuration('WEEK_CLOSE_DELAY', 'P2D'),
     /** What-if simulations: judgement events re-judged per batch (one progress commit per batch). */

@@ -14,8 +14,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Public } from '../platform/auth/auth';
-import { ProblemException } from '../platform/http/problem';
+import { ProblemException, Public } from '@app/service';
 
 /** dist/apps/api/src/console → dist/console (where `vite build` writes the console). */
 export const CONSOLE_DIR = process.env.CONSOLE_DIR ?? path.resolve(__dirname, '..', '..', '..', '..', 'console');

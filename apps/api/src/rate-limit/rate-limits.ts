@@ -4,11 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
 import type { SqlDatabase } from '@app/event-store';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { bearerToken, TokenVerifier } from '../platform/auth/auth';
-import { OpsAccess } from '../platform/auth/ops-access';
-import { ProblemException } from '../platform/http/problem';
-import { Metrics } from '../platform/metrics/metrics';
-import { SQL_DB } from '../platform/persistence/tokens';
+import { bearerToken, Metrics, OpsAccess, ProblemException, SQL_DB, TokenVerifier } from '@app/service';
 import { PgRateLimitStore } from './pg-rate-limit-store';
 
 export type RateLimitStoreKind = 'memory' | 'redis' | 'postgres';

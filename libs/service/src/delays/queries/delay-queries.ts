@@ -32,7 +32,8 @@ export class DelayQueries {
   /** Waits (bounded) until the delays read model applied `position` (default: the head of the log). */
   async waitForReadModel(position?: string, timeoutMs = this.config.READ_WAIT_MAX.ms): Promise<boolean> {
     const target = position ?? (await this.store.headPosition());
-    return this.projections.runner.waitFor(target, this.config.RUN_BACKGROUND ? timeoutMs : 0, [DELAYS_PROJECTION]);
+    // The checkpoints are shared: this waits as well when a worker process runs the projections.
+    return this.projections.runner.waitFor(target, timeoutMs, [DELAYS_PROJECTION]);
   }
 
   /** Card expiries and report review due times passed at `now` (the deadline scheduler fires them). */

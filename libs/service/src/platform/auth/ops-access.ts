@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { authProblem, bearerToken, TokenVerifier, type Role } from './auth';
+
+/** A request as far as access is concerned: its headers (a Fastify request or a node:http one). */
+type HeaderCarrier = Parameters<typeof bearerToken>[0];
 
 /** Roles whose JWT opens the operational details (readiness details, /metrics). */
 export const OPS_ROLES: readonly Role[] = ['platform', 'auditor'];
@@ -32,7 +34,7 @@ export class OpsAccess {
    * false: no credentials were sent; true: ops credentials. A bad token is a 401, a JWT of another role a 403
    * (both with a WWW-Authenticate challenge), never a silent downgrade.
    */
-  async check(req: FastifyRequest): Promise<boolean> {
+  async check(req: HeaderCarrier): Promise<boolean> {
     const token = bearerToken(req);
     if (token === null) return false;
     if (token === undefined) throw authProblem(401, 'UNAUTHENTICATED', 'Send Authorization: Bearer <token>.', 'invalid_request');
@@ -45,7 +47,7 @@ export class OpsAccess {
   }
 
   /** Like check, but no credentials is a 401 too. */
-  async require(req: FastifyRequest): Promise<void> {
+  async require(req: HeaderCarrier): Promise<void> {
     if (!(await this.check(req))) {
       throw authProblem(401, 'UNAUTHENTICATED', `Send Authorization: Bearer <${OPS_ROLES.join(' or ')} JWT, or OPS_TOKEN>.`);
     }

@@ -12,8 +12,8 @@ import { Writable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@app/config';
-import { createApp } from '../../bootstrap';
-import { createRootLogger } from './logger';
+import { createRootLogger } from '@app/service';
+import { createApp } from './bootstrap';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SECRET_TOKEN = 'never-logged-token-value-0123456789';
