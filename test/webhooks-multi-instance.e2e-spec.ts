@@ -15,9 +15,9 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { createDisputeClient } from '@app/client';
 import { Fixtures, type OrderRef } from './support/fixtures';
-import { sleep, TestServer } from './support/server';
+import { sleep, TestServer, until } from './support/server';
 import { as } from './support/tokens';
-import { verifyWith, WebhookReceiver } from './support/webhook-receiver';
+import { verifyWith, WebhookReceiver, webhookSenders } from './support/webhook-receiver';
 
 jest.setTimeout(300_000);
 
@@ -30,31 +30,12 @@ const SETTINGS = {
   WEBHOOK_PARTITIONS: String(PARTITIONS),
 };
 
-/** The same hash the senders use (apps/api/src/webhooks/webhook-sender.ts, partitionOf). */
+/** The same hash the senders use (libs/service/src/webhooks/webhook-sender.ts, partitionOf). */
 const partitionOf = (endpointId: string) => createHash('sha256').update(endpointId).digest().readUInt32BE(0) % PARTITIONS;
 
-async function senders(url: string): Promise<{ pid: number; partitions: number[] }[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ instance_id: string; partitions: number[] }>(
-      `SELECT instance_id, partitions FROM webhook_senders WHERE seen_at > now() - interval '6 seconds'`,
-    );
-    return rows.map((r) => ({ pid: Number(r.instance_id.split('-')[0]), partitions: r.partitions }));
-  } finally {
-    await c.end();
-  }
-}
+const senders = webhookSenders;
 
-const pidOf = (s: TestServer) => (s as unknown as { child: { pid: number } | null }).child!.pid;
-
-async function until(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const pidOf = (s: TestServer) => s.pid;
 
 async function successes(s: TestServer): Promise<number> {
   const r = await fetch(`${s.baseUrl}/metrics`, { headers: { authorization: `Bearer ${await as.platform()}` } });

@@ -22,6 +22,10 @@ export const STORES: StoreKind[] = ['embedded', 'postgres'];
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const MAIN_JS = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
+/** The worker process (apps/worker): the background work, with only an operations listener (WORKER_PORT). */
+export const WORKER_JS = path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
+/** Which process a TestServer runs: the API (HTTP on PORT) or the worker (health and metrics on WORKER_PORT). */
+export type ProcessRole = 'api' | 'worker';
 export const PG_ADMIN_URL = process.env.E2E_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The HS256 secret every test server is started with (AUTH_JWT_SECRET). */
 export const TEST_SECRET = `e2e-secret-${randomBytes(16).toString('hex')}`;
@@ -53,6 +57,7 @@ const SERVICE_ENV_KEYS = [
   'SHUTDOWN_GRACE',
   'READ_WAIT_MAX',
   'RUN_BACKGROUND',
+  'WORKER_PORT',
   'WEEK_CLOSE_DELAY',
   'SIMULATION_BATCH_SIZE',
   'SIMULATION_BATCH_PAUSE',
@@ -107,6 +112,15 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Polls `cond` every 100 ms until it holds, or fails naming `what`. */
+export async function until(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -152,24 +166,34 @@ export class TestServer {
     readonly dataDir: string | null,
     /** The database created for this server (postgres) — kept across restarts. */
     readonly database: string | null,
+    readonly role: ProcessRole,
   ) {}
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Prepares a fresh store and starts the service on it; resolves once GET /health answers 200. */
-  static async start(store: StoreKind, settings: Settings = {}): Promise<TestServer> {
-    if (!fs.existsSync(MAIN_JS)) {
-      throw new Error(`${MAIN_JS} does not exist: build first (jest globalSetup test/support/global-setup.ts, or npm run build)`);
+  /**
+   * Prepares a fresh store and starts the service on it; resolves once GET /health answers 200. With
+   * `role: 'worker'` it starts the worker process instead (apps/worker; GET /health on its WORKER_PORT) —
+   * give it the DATABASE_URL of an API's database in `settings` to run that API's background.
+   */
+  static async start(store: StoreKind, settings: Settings = {}, opts: { role?: ProcessRole } = {}): Promise<TestServer> {
+    const role = opts.role ?? 'api';
+    const main = role === 'worker' ? WORKER_JS : MAIN_JS;
+    if (!fs.existsSync(main)) {
+      throw new Error(`${main} does not exist: build first (jest globalSetup test/support/global-setup.ts, or npm run build)`);
     }
     let server: TestServer;
     if (store === 'embedded') {
-      server = new TestServer(store, settings, fs.mkdtempSync(path.join(os.tmpdir(), 'dispute-e2e-')), null);
+      server = new TestServer(store, settings, fs.mkdtempSync(path.join(os.tmpdir(), 'dispute-e2e-')), null, role);
+    } else if (settings.DATABASE_URL) {
+      // Another server's database (several instances, or a worker): that server creates and drops it.
+      server = new TestServer(store, settings, null, null, role);
     } else {
       const db = `e2e_${randomBytes(6).toString('hex')}`;
       await adminQuery(`CREATE DATABASE ${db}`);
-      server = new TestServer(store, settings, null, db);
+      server = new TestServer(store, settings, null, db, role);
     }
     try {
       await server.launch();
@@ -187,6 +211,7 @@ export class TestServer {
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(this.port),
+      ...(this.role === 'worker' ? { WORKER_PORT: String(this.port) } : {}),
       AUTH_JWT_SECRET: this.secret,
       LOG_LEVEL: 'warn',
       SHUTDOWN_GRACE: 'PT2S',
@@ -206,6 +231,7 @@ export class TestServer {
   }
 
   databaseUrl(): string {
+    if (!this.database && this.settings.DATABASE_URL) return this.settings.DATABASE_URL;
     const u = new URL(PG_ADMIN_URL);
     u.pathname = `/${this.database}`;
     return u.toString();
@@ -227,7 +253,7 @@ export class TestServer {
 
   private async spawnAndWait(): Promise<void> {
     this.logs = '';
-    const child = spawn(process.execPath, [MAIN_JS], { cwd: ROOT, env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.role === 'worker' ? WORKER_JS : MAIN_JS], { cwd: ROOT, env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     live.add(child);
     const keep = (chunk: Buffer) => {
@@ -303,6 +329,12 @@ export class TestServer {
 
   get running(): boolean {
     return this.child !== null;
+  }
+
+  /** The running process's id (e.g. to match the instance ids the service records). */
+  get pid(): number {
+    if (!this.child?.pid) throw new Error(`the ${this.role} process is not running`);
+    return this.child.pid;
   }
 
   /** The service's recent output, for failure messages. */

@@ -4,8 +4,23 @@
  * `answer` decides per request: a status code, or 'hang' (never answer: the socket stays open).
  */
 import * as http from 'node:http';
+import { Client } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { sleep } from './server';
+
+/** The service's webhook senders alive on a database (the last 6 s): process id and the partitions each leads. */
+export async function webhookSenders(url: string): Promise<{ pid: number; partitions: number[] }[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ instance_id: string; partitions: number[] }>(
+      `SELECT instance_id, partitions FROM webhook_senders WHERE seen_at > now() - interval '6 seconds'`,
+    );
+    return rows.map((r) => ({ pid: Number(r.instance_id.split('-')[0]), partitions: r.partitions }));
+  } finally {
+    await c.end();
+  }
+}
 
 export interface Received {
   id: string;
