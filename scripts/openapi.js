@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes the service's OpenAPI document (what /docs-json serves) to a file without running a server:
 // builds the Nest application on a throw-away embedded store (no listener, no background work), renders
-// the document in strict mode (an incomplete operation fails: see apps/api/src/platform/openapi/openapi.ts), exits.
+// the document in strict mode (an incomplete operation fails: see libs/service/src/platform/openapi/openapi.ts), exits.
 // usage: node scripts/openapi.js [out.json]   (default: dist/openapi.json). Run `npm run build` first.
 const fs = require('node:fs');
 const os = require('node:os');

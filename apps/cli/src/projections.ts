@@ -3,7 +3,7 @@ import { allProjections, FAILURES_DDL, listFailures, resolveStall, type Projecti
 import { applySchema, START } from '@app/event-store';
 import { openStore } from './open-store';
 
-/** The audit Merkle log runs as a projection too (apps/api ProjectionsService). */
+/** The audit Merkle log runs as a projection too (libs/service ProjectionsService). */
 const EXTRA_PROJECTIONS = ['audit_merkle_log'];
 
 const USAGE = `usage: npm run cli -- projections status | retry <name> | park <name>

@@ -1,6 +1,6 @@
 /**
  * Domain errors. Every refusal of a command is a {@link DomainError} with a stable `code` (and details).
- * The domain never talks HTTP: which status answers which code is decided in the API (apps/api/src/http).
+ * The domain never talks HTTP: which status answers which code is decided in the API (libs/service/src/platform/http/error-status.ts).
  */
 
 export interface DomainErrorDetails {
