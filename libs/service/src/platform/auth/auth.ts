@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, applyDe
 import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { APP_CONFIG, ROLES, type AppConfig, type Role } from '@app/config';
 import { ProblemException } from '../http/problem';
@@ -56,20 +57,44 @@ export function bearerToken(req: { headers: Record<string, string | string[] | u
 const CLOCK_TOLERANCE_S = 5;
 const invalidToken = (detail: string) => authProblem(401, 'INVALID_TOKEN', detail, 'invalid_token');
 
+/** Verified tokens remembered (LRU), so a caller's every request does not pay for the HMAC and the claim checks again. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 @Injectable()
 export class TokenVerifier {
-  private readonly key: Uint8Array;
+  private readonly key: KeyObject;
   private readonly maxLifetimeS: number;
+  /** token (the whole compact JWS, signature included) → its actor and expiry; only tokens that verified. */
+  private readonly verified = new Map<string, { actor: Actor; exp: number }>();
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.key = new TextEncoder().encode(config.AUTH_JWT_SECRET);
+    // A KeyObject made once: given raw bytes, jose would import the key again on every verification.
+    this.key = createSecretKey(new TextEncoder().encode(config.AUTH_JWT_SECRET));
     this.maxLifetimeS = Math.floor(config.AUTH_MAX_TOKEN_LIFETIME.ms / 1000);
   }
 
   /**
    * Verifies an HS256 JWT (signature, alg, nbf, and a required exp no further ahead than
    * AUTH_MAX_TOKEN_LIFETIME) and maps its claims to an Actor. Every refusal is a 401 with a challenge.
+   * A token that verified is remembered until it expires: the same string carries the same signature and
+   * claims, and of the checks only expiry depends on the time (nbf was already past, and the lifetime check
+   * only gets easier), so a remembered token is checked for expiry alone, exactly as jose checks it.
    */
   async verify(token: string): Promise<Actor> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp > Math.floor(Date.now() / 1000) - CLOCK_TOLERANCE_S) return { ...known.actor };
+      this.verified.delete(token);
+    }
+    const { actor, exp } = await this.verifyNow(token);
+    this.verified.set(token, { actor: { ...actor }, exp });
+    if (this.verified.size > VERIFIED_CACHE_SIZE) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    return actor;
+  }
+
+  private async verifyNow(token: string): Promise<{ actor: Actor; exp: number }> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], clockTolerance: CLOCK_TOLERANCE_S, requiredClaims: ['exp'] }));
@@ -102,7 +127,7 @@ export class TokenVerifier {
       if (typeof consumerId !== 'string' || !consumerId) throw invalidToken('A consumer token must carry consumerId.');
       actor.consumerId = consumerId;
     }
-    return actor;
+    return { actor, exp };
   }
 }
 
