@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { canonicalJson, computeEventHash, toJsonObject, verifyEventChain, type HashableEvent } from './hashing';
 
@@ -68,5 +69,45 @@ describe('hashing', () => {
     expect(() => toJsonObject({ x: Infinity }, 'data')).toThrow(/non-finite/);
     expect(() => toJsonObject({ x: 1n }, 'data')).toThrow(/not JSON-serialisable/);
     expect(() => toJsonObject({ x: 'a\u0000b' }, 'data')).toThrow(/NUL/);
+    expect(() => toJsonObject({ ['k\u0000']: 1 }, 'data')).toThrow(/NUL/);
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = { back: cyclic };
+    expect(() => toJsonObject(cyclic, 'data')).toThrow(/not JSON-serialisable/);
+    // Seen twice but not a cycle: copied twice, as JSON would.
+    const shared = { s: 1 };
+    expect(toJsonObject({ a: shared, b: [shared] }, 'data')).toStrictEqual({ a: { s: 1 }, b: [{ s: 1 }] });
+  });
+
+  it('normalises exactly as JSON.parse(JSON.stringify(x)) does, into a fresh copy (property)', () => {
+    const leaf = fc.oneof(
+      fc.string().filter((x) => !x.includes('\u0000')),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.constantFrom(0, -0, 1e21, -1e-7, 2 ** 53 + 1),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.constant(() => 1),
+      fc.constant(Symbol('s')),
+      fc.date({ noInvalidDate: true }),
+      fc.constantFrom(new Number(4), new String('boxed'), new Boolean(false)),
+      fc.constant({ toJSON: (k: string) => `toJSON(${k})` }),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+      array: fc.array(tie('tree'), { maxLength: 5 }),
+      // (not 'constructor': Jest's toStrictEqual compares objects' `constructor`, an own member of both sides then)
+      object: fc.dictionary(fc.oneof(fc.string().filter((k) => !k.includes('\u0000')), fc.constantFrom('__proto__', 'toString', '0', '10')), tie('tree'), { maxKeys: 5 }),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string().filter((k) => !k.includes('\u0000')), tree, { maxKeys: 6 }), (value) => {
+        const out = toJsonObject(value, 'data');
+        const viaJson = JSON.parse(JSON.stringify(value)) as unknown;
+        expect(out).toStrictEqual(viaJson);
+        expect(JSON.stringify(out)).toBe(JSON.stringify(viaJson)); // same keys in the same order
+        expect(canonicalJson(out)).toBe(canonicalJson(viaJson));
+        if (Object.keys(value).length > 0) expect(out).not.toBe(value);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

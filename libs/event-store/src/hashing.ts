@@ -59,22 +59,83 @@ export function verifyEventChain(
  * Normalises a value to what JSON (and therefore a jsonb column) can hold, so the hash is computed over exactly
  * what is stored and read back: drops undefined members, turns Dates into ISO strings (toJSON), rejects
  * NaN/Infinity/BigInt/functions and the NUL character (which PostgreSQL text/jsonb cannot store).
+ *
+ * The result is what `JSON.parse(JSON.stringify(value))` gives (a fresh copy), made by one walk over the value
+ * instead of printing and parsing it: toJSON() is called, undefined/functions/symbols are left out of objects and
+ * become null in arrays, boxed primitives are unwrapped, -0 becomes 0, a cycle is refused.
  */
 export function toJsonObject(value: unknown, what: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new TypeError(`${what} must be a JSON object`);
   }
-  let text: string;
+  let out: unknown;
   try {
-    text = JSON.stringify(value, (_k, v: unknown) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`${what} contains a non-finite number`);
-      return v;
-    });
+    out = normalize(value, '', new Set());
   } catch (e) {
+    if (e instanceof JsonNormalizeError) {
+      if (e.kind === 'nul') throw new TypeError(`${what} contains a NUL character, which PostgreSQL cannot store`);
+      throw new TypeError(`${what} is not JSON-serialisable: ${e.kind === 'non-finite' ? `${what} contains a non-finite number` : e.message}`);
+    }
     throw new TypeError(`${what} is not JSON-serialisable: ${(e as Error).message}`);
   }
-  if (text.includes('\\u0000')) throw new TypeError(`${what} contains a NUL character, which PostgreSQL cannot store`);
-  const parsed: unknown = JSON.parse(text);
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TypeError(`${what} must be a JSON object`);
-  return parsed as Record<string, unknown>;
+  if (out === null || typeof out !== 'object' || Array.isArray(out)) throw new TypeError(`${what} must be a JSON object`);
+  return out as Record<string, unknown>;
+}
+
+class JsonNormalizeError extends Error {
+  constructor(
+    readonly kind: 'nul' | 'non-finite' | 'other',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const OMIT = Symbol('omit');
+
+function normalize(input: unknown, key: string, ancestors: Set<object>): unknown {
+  let v = input;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(k: string): unknown }).toJSON(key);
+  switch (typeof v) {
+    case 'string':
+      if (v.includes('\u0000')) throw new JsonNormalizeError('nul', 'NUL character');
+      return v;
+    case 'number':
+      if (!Number.isFinite(v)) throw new JsonNormalizeError('non-finite', 'non-finite number');
+      return v === 0 ? 0 : v;
+    case 'boolean':
+      return v;
+    case 'bigint':
+      throw new JsonNormalizeError('other', 'Do not know how to serialize a BigInt');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return OMIT;
+  }
+  if (v === null) return null;
+  const obj = v as object;
+  if (obj instanceof Number || obj instanceof String || obj instanceof Boolean) return normalize(obj.valueOf(), key, ancestors);
+  if (ancestors.has(obj)) throw new JsonNormalizeError('other', 'Converting circular structure to JSON');
+  ancestors.add(obj);
+  try {
+    if (Array.isArray(obj)) {
+      const arr = new Array<unknown>(obj.length);
+      for (let i = 0; i < obj.length; i++) {
+        const r = normalize(obj[i], String(i), ancestors);
+        arr[i] = r === OMIT ? null : r;
+      }
+      return arr;
+    }
+    const res: Record<string, unknown> = {};
+    for (const k of Object.keys(obj)) {
+      const r = normalize((obj as Record<string, unknown>)[k], k, ancestors);
+      if (r === OMIT) continue;
+      if (k.includes('\u0000')) throw new JsonNormalizeError('nul', 'NUL character');
+      if (k === '__proto__') Object.defineProperty(res, k, { value: r, enumerable: true, writable: true, configurable: true });
+      else res[k] = r;
+    }
+    return res;
+  } finally {
+    ancestors.delete(obj);
+  }
 }
