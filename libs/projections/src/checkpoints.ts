@@ -24,6 +24,7 @@ export async function advanceCheckpoint(tx: SqlExecutor, name: string, from: Pos
      ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, events_applied = projection_checkpoints.events_applied + $4, updated_at = now()
      WHERE projection_checkpoints.position = $2`,
     [name, from, to, count],
+    { name: 'projection_checkpoint_advance' },
   );
   return r.rowCount === 1;
 }

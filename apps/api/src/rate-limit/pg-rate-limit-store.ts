@@ -36,7 +36,8 @@ export class PgRateLimitStore {
   }
 
   incr(key: string, cb: Callback, timeWindow: number, _max: number): void {
-    this.db.query<{ hits: number; ttl: number }>(INCR, [key, Math.max(1, Math.round(timeWindow))]).then(
+    // A named statement: parsed and planned once per pooled connection (it runs for every counted request).
+    this.db.query<{ hits: number; ttl: number }>(INCR, [key, Math.max(1, Math.round(timeWindow))], { name: 'rate_limit_incr' }).then(
       (r) => {
         cb(null, { current: Number(r.rows[0].hits), ttl: Number(r.rows[0].ttl) });
         this.maybeSweep();

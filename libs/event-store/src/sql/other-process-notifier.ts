@@ -30,7 +30,7 @@ export class OtherProcessNotifier {
     }
     this.notifyAgain = false;
     this.notifying = this.db
-      .query(`SELECT pg_notify($1, '')`, [EVENTS_NOTIFY_CHANNEL])
+      .query(`SELECT pg_notify($1, '')`, [EVENTS_NOTIFY_CHANNEL], { name: 'es_notify' })
       .then(
         () => undefined,
         () => undefined,

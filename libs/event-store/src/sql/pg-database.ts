@@ -169,9 +169,10 @@ export class PgDatabase implements SqlDatabase {
         if (released || lost || !held) return false;
         try {
           // Ask the session itself: a terminated backend fails this query; a live one lists its advisory lock.
-          const r = await client.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()`,
-          );
+          const r = await client.query<{ n: number }>({
+            name: 'lock_verify',
+            text: `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()`,
+          });
           const ok = (r.rows[0]?.n ?? 0) > 0;
           if (!ok) held = false;
           return ok && !released;

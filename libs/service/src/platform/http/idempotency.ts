@@ -88,6 +88,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
       const { rows } = await this.db.query<{ request_hash: string; status: number | null; response: unknown; expired: boolean }>(
         `SELECT request_hash, status, response, lease_until < now() AS expired FROM idempotency_keys WHERE scope = $1 AND key = $2`,
         [scope, key],
+        { name: 'idem_read' },
       );
       const row = rows[0];
       if (!row) return this.run(scope, key, hash, successStatus, reply, next, req);
@@ -107,6 +108,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
         `UPDATE idempotency_keys SET lease_until = now() + ($3 || ' milliseconds')::interval, owner = $4
           WHERE scope = $1 AND key = $2 AND status IS NULL AND lease_until < now()`,
         [scope, key, String(this.leaseMs), owner],
+        { name: 'idem_take_expired' },
       );
       if (taken.rowCount === 0) return this.run(scope, key, hash, successStatus, reply, next, req);
     }
@@ -123,7 +125,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
         // Not an answer: let the client retry with the same key. If the database is unreachable this fails
         // too; the lease then simply runs out (one IDEMPOTENCY_LEASE) — never mask the original error.
         await this.db
-          .query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL AND owner = $3`, [scope, key, owner])
+          .query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL AND owner = $3`, [scope, key, owner], { name: 'idem_release' })
           .catch((err) => this.logger.warn({ err, key }, 'could not release the idempotency lease; it expires by itself'));
       } else {
         // Stored exactly as the filter sends it, so the retry gets the first answer byte for byte.
@@ -143,6 +145,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
           `UPDATE idempotency_keys SET lease_until = now() + ($3 || ' milliseconds')::interval
             WHERE scope = $1 AND key = $2 AND status IS NULL AND owner = $4`,
           [scope, key, String(this.leaseMs), owner],
+          { name: 'idem_renew' },
         )
         .catch(() => undefined); // the database is away: the request itself will fail or finish
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
@@ -160,6 +163,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
       `INSERT INTO idempotency_keys (scope, key, request_hash, lease_until, owner) VALUES ($1, $2, $3, now() + ($4 || ' milliseconds')::interval, $5)
        ON CONFLICT (scope, key) DO NOTHING`,
       [scope, key, hash, String(this.leaseMs), owner],
+      { name: 'idem_claim' },
     );
     return r.rowCount === 1;
   }
@@ -170,6 +174,6 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit {
       key,
       status,
       JSON.stringify(body),
-    ]);
+    ], { name: 'idem_complete' });
   }
 }
