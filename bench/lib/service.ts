@@ -1,7 +1,8 @@
 /**
- * Child processes of the benchmarks: the real service (`node dist/apps/api/src/main.js`), the bare
- * Fastify+INSERT server and the load generator, each pinned to a core with taskset where available
- * (service/server on core 0, load generator on core 1; PostgreSQL is not pinned).
+ * Child processes of the benchmarks: the real service (`node dist/apps/api/src/main.js`, and its worker
+ * `node dist/apps/worker/src/main.js` where the suite runs the deployed pair), the bare Fastify+INSERT server and
+ * the load generator, each pinned to a core with taskset where available (service/server on core 0, load
+ * generator on core 1; PostgreSQL and the worker are not pinned).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import { sleep } from './stats';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const MAIN_JS = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
+export const WORKER_JS = path.join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
 export const SECRET = `bench-secret-${randomBytes(16).toString('hex')}`;
 
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && os.cpus().length >= 2;
@@ -97,25 +99,35 @@ export interface ServiceOptions {
   env?: Record<string, string>;
   /** node flags, e.g. --cpu-prof */
   nodeFlags?: string[];
-  core?: number;
+  /** the core to pin to (default 0); null: not pinned */
+  core?: number | null;
+  /** 'worker': the background process (apps/worker) instead of the API; its port is WORKER_PORT */
+  role?: 'api' | 'worker';
+  /** the AUDIT_SIGNING_KEY (processes of one deployment share it); default a fresh one */
+  signingKey?: string;
 }
 
-/** Starts the real service on PostgreSQL; resolves once /health answers 200. */
+/**
+ * Starts the real service on PostgreSQL; resolves once /health answers 200 (a worker: /health/live, since its
+ * readiness reports a backlog it is about to work off).
+ */
 export async function startService(name: string, opts: ServiceOptions): Promise<Child> {
-  if (!fs.existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: build first (npm run build)`);
+  const main = opts.role === 'worker' ? WORKER_JS : MAIN_JS;
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-svc-'));
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (/^(PORT|HOST|EVENT_STORE|DATA_DIR|DATABASE_URL|AUTH_JWT_SECRET|LOG_LEVEL|RUN_BACKGROUND|NODE_ENV|AUDIT_|RESPONSE_WINDOW|UNIFIED_FLOW_ROLLOUT|RULES_VERSION|RATE_LIMIT_|REDIS_URL)/.test(k)) delete env[k];
+  for (const k of Object.keys(env)) if (/^(PORT|HOST|EVENT_STORE|DATA_DIR|DATABASE_URL|AUTH_JWT_SECRET|LOG_LEVEL|RUN_BACKGROUND|WORKER_PORT|NODE_ENV|AUDIT_|RESPONSE_WINDOW|UNIFIED_FLOW_ROLLOUT|RULES_VERSION|RATE_LIMIT_|REDIS_URL)/.test(k)) delete env[k];
   Object.assign(env, {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
+    WORKER_PORT: String(port),
     EVENT_STORE: 'postgres',
     DATABASE_URL: opts.databaseUrl,
     DATA_DIR: dataDir,
     AUTH_JWT_SECRET: SECRET,
-    AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
+    AUDIT_SIGNING_KEY: opts.signingKey ?? randomBytes(32).toString('base64'),
     LOG_LEVEL: 'warn',
     // The load generator drives a few callers far past the production defaults: limits high enough never to
     // refuse, while the limiter still counts every request in its (PostgreSQL) store.
@@ -125,11 +137,12 @@ export async function startService(name: string, opts: ServiceOptions): Promise<
     RATE_LIMIT_AUTH_FAILURES: '100000000',
     ...opts.env,
   });
-  const [cmd, args] = pinned(opts.core ?? 0, [...(opts.nodeFlags ?? []), MAIN_JS]);
+  const nodeArgs = [...(opts.nodeFlags ?? []), main];
+  const [cmd, args] = opts.core === null ? [process.execPath, nodeArgs] : pinned(opts.core ?? 0, nodeArgs);
   const proc = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const child = new Child(name, proc, port);
   proc.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  await waitHttp(child, '/health', 600_000);
+  await waitHttp(child, opts.role === 'worker' ? '/health/live' : '/health', 600_000);
   return child;
 }
 

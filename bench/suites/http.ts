@@ -3,6 +3,7 @@
  * vs a bare Fastify route doing one INSERT per request; at saturation and at fixed rates.
  * 3b. Projection lag while choice commands arrive at a steady rate.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -61,6 +62,8 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
   const sqlDb = new PgDatabase({ url: db.url, max: 16 });
   const store = new SqlEventStore(sqlDb, { kind: 'postgres' });
   let service: Child | null = null;
+  /** The worker process, while the suite runs the deployed pair (API + worker). */
+  let worker: Child | null = null;
   let bare: Child | null = null;
   let emmettSrv: Child | null = null;
   let emtPool: Pool | null = null;
@@ -134,10 +137,6 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     emmettSrv = await startEmmettServer(db.url, 10);
     await waitCaughtUp(admin, 600_000);
 
-    const ensureChoicesNoWait = async (needed: number) => {
-      const left = choiceTargets.length - choiceOffset;
-      if (left < needed) await seedChoices(Math.ceil(needed - left + 500));
-    };
     const ensureChoices = async (needed: number) => {
       const left = choiceTargets.length - choiceOffset;
       if (left < needed) {
@@ -145,7 +144,8 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         await waitCaughtUp(admin, 600_000);
       }
     };
-    type Measured = LoadResult & { appCpuMs: number; pgCpuMs: number };
+    /** appCpuMs: the serving process; workerCpuMs: the worker process, when one runs (as deployed). */
+    type Measured = LoadResult & { appCpuMs: number; pgCpuMs: number; workerCpuMs?: number };
     const run = async (kind: Kind, extra: Partial<LoadSpec>, expectRps: number): Promise<Measured> => {
       const seconds = extra.duration ?? opts.satSeconds;
       let spec: LoadSpec;
@@ -161,6 +161,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       // service's projections caught up with what the run wrote (so projection work is counted too).
       const app = kind === 'bare' ? bare! : kind === 'emmett' ? emmettSrv! : service!;
       const a0 = procCpuMs(app.pid);
+      const w0 = worker ? procCpuMs(worker.pid) : 0;
       const b0 = await backendsCpu(admin, db.name);
       const r = await runLoad(spec, app);
       if (kind === 'choice') choiceOffset += r.used;
@@ -169,7 +170,8 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       if (kind === 'choice' || kind === 'facts') await waitCaughtUp(admin, 600_000);
       const b1 = await backendsCpu(admin, db.name);
       if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${kind} run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}, e.g. ${r.errorSamples.join(' | ')}`);
-      return { ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok) };
+      const workerCpuMs = worker && kind !== 'bare' && kind !== 'emmett' ? (procCpuMs(worker.pid) - w0) / Math.max(1, r.ok) : undefined;
+      return { ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok), workerCpuMs };
     };
 
     // ---- saturation, alternating
@@ -253,45 +255,55 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     section.targets.push({ name: 'choice p99 at half its saturation rate (ms)', value: p99Half, target: '≤ 25 ms', met: p99Half <= 25 });
     section.notes.push(`autocannon's own coordinated-omission-corrected p99 for the choice at ${halfChoice}/s: ${fixed.choice.map((r) => `${r.acP99} ms`).join(' / ')}.`);
 
-    // ---- the command path alone: the same service with RUN_BACKGROUND=false (no projections, scheduler or
-    // checkpointer in the process), alternating with the bare route
+    // ---- as deployed on PostgreSQL (issue 15, docs/deployment.md): the API with RUN_BACKGROUND=false, pinned like
+    // the service above, and the worker process (projections + Merkle log and checkpointer, reactions, deadlines,
+    // webhooks) NOT pinned, as an operator would run them on this machine. Saturation alternating with the bare
+    // route and Emmett, then half of its own saturation rate; after every run the worker's projections catch up.
     {
       await service.stop();
-      const svcFull = service;
-      service = await startService('service-no-background', { databaseUrl: db.url, env: { RUN_BACKGROUND: 'false' } });
-      const nb: Record<string, Measured[]> = { bare: [], choice: [], emmett: [] };
-      const runNb = async (k: 'bare' | 'choice' | 'emmett') => {
-        if (k === 'emmett') {
-          nb.emmett.push(await run('emmett', {}, emtRpsGuess));
-          return;
+      const signingKey = randomBytes(32).toString('base64');
+      service = await startService('service-api', { databaseUrl: db.url, env: { RUN_BACKGROUND: 'false' }, signingKey });
+      worker = await startService('service-worker', { databaseUrl: db.url, role: 'worker', core: null, signingKey });
+      await waitCaughtUp(admin, 600_000);
+      await run('choice', { duration: 1 }, choiceRpsGuess); // warm-up of the new processes
+      const dep: Record<'bare' | 'choice' | 'emmett', Measured[]> = { bare: [], choice: [], emmett: [] };
+      for (let round = 0; round < opts.rounds; round++) {
+        for (const k of rotate(['bare', 'choice', 'emmett'] as const, round)) {
+          const r = await run(k, {}, k === 'emmett' ? emtRpsGuess : choiceRpsGuess);
+          dep[k].push(r);
+          if (k === 'choice') choiceRpsGuess = Math.max(100, r.rps);
         }
-        const app = k === 'bare' ? bare! : service!;
-        const a0 = procCpuMs(app.pid);
-        const b0 = await backendsCpu(admin, db.name);
-        let r: LoadResult;
-        if (k === 'choice') {
-          await ensureChoicesNoWait(Math.ceil(choiceRpsGuess * opts.satSeconds * 3) + opts.connections * 2);
-          r = await runLoad({ url: service!.url, kind: 'choice', connections: opts.connections, tokens, duration: opts.satSeconds, targetsFile: targetsFile('choice', choiceTargets), offset: choiceOffset }, service!);
-          choiceOffset += r.used;
-          choiceRpsGuess = Math.max(choiceRpsGuess, r.rps);
-        } else r = await runLoad({ url: bare!.url, kind: 'bare', connections: opts.connections, tokens, duration: opts.satSeconds }, bare!);
-        const b1 = await backendsCpu(admin, db.name);
-        if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${k} (no background) run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}, e.g. ${r.errorSamples.join(' | ')}`);
-        nb[k].push({ ...r, appCpuMs: (procCpuMs(app.pid) - a0) / Math.max(1, r.ok), pgCpuMs: cpuDelta(b0, b1) / Math.max(1, r.ok) });
-      };
-      for (let round = 0; round < opts.rounds; round++) for (const k of rotate(['bare', 'choice', 'emmett'] as const, round)) await runNb(k);
+      }
       section.tables.push({
-        caption: 'Saturation, the command path alone: the service with RUN_BACKGROUND=false (projections, deadline scheduler and checkpointer off), alternating with the bare route',
+        caption: 'Saturation, as deployed on PostgreSQL: the API (RUN_BACKGROUND=false, pinned to core 0) and the worker process (apps/worker, unpinned), alternating with the bare route',
         table: {
           headers,
-          rows: [row('bare Fastify + INSERT', nb.bare, 'max'), row('POST /disputes/{id}/choice (no background work)', nb.choice, 'max'), row('choice on Emmett (Fastify + CommandHandler)', nb.emmett, 'max')],
+          rows: [row('bare Fastify + INSERT', dep.bare, 'max'), row('POST /disputes/{id}/choice (API + worker)', dep.choice, 'max'), row('choice on Emmett (Fastify + CommandHandler)', dep.emmett, 'max')],
         },
       });
-      const rNb = ratio(median(nb.choice.map((r) => r.rps)), median(nb.bare.map((r) => r.rps)));
-      const rNbEmt = ratio(median(nb.choice.map((r) => r.rps)), median(nb.emmett.map((r) => r.rps)));
-      section.notes.push(`Without background work in the service, choice ÷ bare at saturation = ${fmt(rNb, 2)}; choice ÷ Emmett = ${fmt(rNbEmt, 2)} (neither runs projections then).`);
+      const depSat = median(dep.choice.map((r) => r.rps));
+      const depHalf = Math.max(10, Math.floor(depSat / 2));
+      const depFixed: Record<'bare' | 'choice', Measured[]> = { bare: [], choice: [] };
+      for (let round = 0; round < opts.rounds; round++) {
+        for (const k of rotate(['bare', 'choice'] as const, round)) depFixed[k].push(await run(k, { overallRate: depHalf, connections: 16, duration: opts.rateSeconds }, depHalf));
+      }
+      section.tables.push({
+        caption: 'Fixed rate, as deployed (API + worker): half of the choice’s saturation rate above; the bare route at the same rate',
+        table: { headers, rows: [row('bare Fastify + INSERT', depFixed.bare, `${depHalf}/s`), row('POST /disputes/{id}/choice (API + worker)', depFixed.choice, `${depHalf}/s`)] },
+      });
+      const rDep = ratio(depSat, median(dep.bare.map((r) => r.rps)));
+      section.targets.push({ name: 'choice ÷ bare Fastify+INSERT at saturation, API + worker (as deployed on PostgreSQL)', value: rDep, target: '≥ 0.5', met: rDep >= 0.5 });
+      const p99Dep = median(depFixed.choice.map((r) => r.p99));
+      section.targets.push({ name: 'choice p99 at half its saturation rate, API + worker (ms)', value: p99Dep, target: '≤ 25 ms', met: p99Dep <= 25 });
+      section.notes.push(
+        `As deployed (API + worker): choice ÷ Emmett at saturation = ${fmt(ratio(depSat, median(dep.emmett.map((r) => r.rps))), 2)}; ` +
+          `the worker's CPU per choice (its projections, reactions, Merkle log, until caught up) ${fmt(median(dep.choice.map((r) => r.workerCpuMs ?? 0)), 2)} ms at saturation, ` +
+          `${fmt(median(depFixed.choice.map((r) => r.workerCpuMs ?? 0)), 2)} ms at ${depHalf}/s; in-process (the first tables) the service's own CPU per choice includes that work. ` +
+          `autocannon's coordinated-omission-corrected p99 at ${depHalf}/s: ${depFixed.choice.map((r) => `${r.acP99} ms`).join(' / ')}.`,
+      );
+      await worker.stop();
+      worker = null;
       await service.stop();
-      void svcFull;
       service = await startService('service', { databaseUrl: db.url });
       await waitCaughtUp(admin, 600_000);
     }
@@ -412,6 +424,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       })));
     }
   } finally {
+    await worker?.stop().catch(() => undefined);
     await service?.stop().catch(() => undefined);
     await bare?.stop().catch(() => undefined);
     await emmettSrv?.stop().catch(() => undefined);
