@@ -41,6 +41,9 @@ export async function tokensFor(): Promise<Record<string, string>> {
 
 type Kind = 'bare' | 'choice' | 'facts' | 'emmett';
 
+/** Where the deployed pair's worker runs: unpinned (default), or the core BENCH_WORKER_CORE names (not the API's 0). */
+const WORKER_CORE: number | null = process.env.BENCH_WORKER_CORE ? Number(process.env.BENCH_WORKER_CORE) : null;
+
 export async function httpSuite(report: Report, opts: HttpOptions): Promise<void> {
   const section = report.section(
     'http',
@@ -257,15 +260,19 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
 
     // ---- as deployed on PostgreSQL (issue 15, docs/deployment.md): the API with RUN_BACKGROUND=false, pinned like
     // the service above, and the worker process (projections + Merkle log and checkpointer, reactions, deadlines,
-    // webhooks) NOT pinned, as an operator would run them on this machine. Saturation alternating with the bare
-    // route and Emmett, then half of its own saturation rate; after every run the worker's projections catch up.
+    // webhooks) not pinned to the API's core: by default not pinned at all (the scheduler spreads it over both
+    // cores, as PostgreSQL); BENCH_WORKER_CORE=1 pins it to the load generator's core instead. Saturation
+    // alternating with the bare route and Emmett, then half of its own saturation rate; after every run the
+    // worker's projections catch up.
     {
       await service.stop();
       const signingKey = randomBytes(32).toString('base64');
       service = await startService('service-api', { databaseUrl: db.url, env: { RUN_BACKGROUND: 'false' }, signingKey });
-      worker = await startService('service-worker', { databaseUrl: db.url, role: 'worker', core: null, signingKey });
+      worker = await startService('service-worker', { databaseUrl: db.url, role: 'worker', core: WORKER_CORE, signingKey });
       await waitCaughtUp(admin, 600_000);
-      await run('choice', { duration: 1 }, choiceRpsGuess); // warm-up of the new processes
+      // Warm-up of the new processes: as much choice load as the in-process service had before its saturation run.
+      await run('choice', { duration: 2 }, choiceRpsGuess);
+      const loadAtPair = os.loadavg()[0];
       const dep: Record<'bare' | 'choice' | 'emmett', Measured[]> = { bare: [], choice: [], emmett: [] };
       for (let round = 0; round < opts.rounds; round++) {
         for (const k of rotate(['bare', 'choice', 'emmett'] as const, round)) {
@@ -275,7 +282,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         }
       }
       section.tables.push({
-        caption: 'Saturation, as deployed on PostgreSQL: the API (RUN_BACKGROUND=false, pinned to core 0) and the worker process (apps/worker, unpinned), alternating with the bare route',
+        caption: `Saturation, as deployed on PostgreSQL: the API (RUN_BACKGROUND=false, core 0 like the service above) and the worker process (apps/worker, ${WORKER_CORE === null ? 'unpinned' : `core ${WORKER_CORE}`}), alternating with the bare route`,
         table: {
           headers,
           rows: [row('bare Fastify + INSERT', dep.bare, 'max'), row('POST /disputes/{id}/choice (API + worker)', dep.choice, 'max'), row('choice on Emmett (Fastify + CommandHandler)', dep.emmett, 'max')],
@@ -299,7 +306,8 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         `As deployed (API + worker): choice ÷ Emmett at saturation = ${fmt(ratio(depSat, median(dep.emmett.map((r) => r.rps))), 2)}; ` +
           `the worker's CPU per choice (its projections, reactions, Merkle log, until caught up) ${fmt(median(dep.choice.map((r) => r.workerCpuMs ?? 0)), 2)} ms at saturation, ` +
           `${fmt(median(depFixed.choice.map((r) => r.workerCpuMs ?? 0)), 2)} ms at ${depHalf}/s; in-process (the first tables) the service's own CPU per choice includes that work. ` +
-          `autocannon's coordinated-omission-corrected p99 at ${depHalf}/s: ${depFixed.choice.map((r) => `${r.acP99} ms`).join(' / ')}.`,
+          `autocannon's coordinated-omission-corrected p99 at ${depHalf}/s: ${depFixed.choice.map((r) => `${r.acP99} ms`).join(' / ')}. ` +
+          `Load average (1 min) when this block started: ${fmt(loadAtPair, 1)}.`,
       );
       await worker.stop();
       worker = null;
