@@ -9,13 +9,19 @@
  *    answered; the worker restarted catches up, and nothing acknowledged is lost or doubled — the rows of the
  *    read models match the events in the log one for one, every dispute's revisions reach the webhook endpoint
  *    exactly once each, in order;
- *  - a second worker: one leader per projection across the two; the leader SIGKILLed, the other takes over.
+ *  - a second worker: one leader per projection across the two; the leader SIGKILLed, the other takes over;
+ *  - SIGTERM: the worker stops its work, closes its listener and the stores, and exits 0;
+ *  - on the embedded store the worker refuses to start (PGlite is one process: the API runs the background).
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Client } from 'pg';
 import { ago, DAY, EVIDENCE, Fixtures, fromNow, HOUR, SEC } from './support/fixtures';
 import { expectStatus } from './support/http';
-import { sleep, TestServer, until } from './support/server';
+import { ROOT, sleep, TestServer, until, WORKER_JS } from './support/server';
 import { as } from './support/tokens';
 import { WebhookReceiver, webhookSenders } from './support/webhook-receiver';
 
@@ -285,5 +291,30 @@ describe('API processes with the background off and a worker process on one Post
     await until('the second worker to catch up', caughtUp, 120_000);
     await expectConsistent();
     await until('the killed worker to leave the webhook senders', async () => (await webhookSenders(dbUrl)).map((s) => s.pid).join() === String(worker2!.pid), 30_000);
+  });
+
+  it('SIGTERM: the worker stops its work and exits 0, its listener closed', async () => {
+    const survivor = worker2!;
+    const port = survivor.port;
+    await survivor.stop();
+    expect(survivor.exits.at(-1)).toEqual({ code: 0, signal: null, expected: true });
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+  });
+});
+
+describe('the worker on the embedded store', () => {
+  it('refuses to start (exit 78) and says why: the API runs the background in-process there', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-embedded-'));
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, EVENT_STORE: 'embedded', DATA_DIR: dataDir, WORKER_PORT: '0', LOG_LEVEL: 'warn' };
+      delete env.DATABASE_URL;
+      const r = spawnSync(process.execPath, [WORKER_JS], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(78);
+      expect(r.stderr).toContain('EVENT_STORE=embedded');
+      expect(r.stderr).toContain('RUN_BACKGROUND=true');
+      expect(fs.readdirSync(dataDir)).toEqual([]); // it opened nothing
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -18,14 +18,17 @@ export async function createWorker(config: AppConfig, opts: { logger?: Logger } 
   const logger = opts.logger ?? createRootLogger(config.LOG_LEVEL);
   const logging = loggingParams(logger);
   const app = await NestFactory.createApplicationContext(ServiceModule.forRoot(config, logging), { logger: nestLogger(logging), abortOnError: false });
-  app.enableShutdownHooks();
+  // process.exit after the hooks (not a re-raised signal), so that the logger's last lines are flushed.
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.init();
   const ops = await startOpsServer({ port: config.WORKER_PORT, host: config.HOST, metrics: app.get(Metrics), readiness: app.get(Readiness), ops: app.get(OpsAccess), logger });
-  // The listener goes first on shutdown (Nest's hooks then stop the background work and close the stores).
-  const close = app.close.bind(app);
-  app.close = async () => {
+  // The listener closes once the background work stopped (beforeApplicationShutdown) and before the stores close
+  // (onApplicationShutdown): Nest calls dispose() in between, on close() and on a shutdown signal alike.
+  const ctx = app as INestApplicationContext & { dispose(): Promise<void> };
+  const dispose = ctx.dispose.bind(ctx);
+  ctx.dispose = async () => {
     await ops.close();
-    await close();
+    await dispose();
   };
   return { app, logger, opsPort: ops.port };
 }
