@@ -39,7 +39,7 @@ export async function tokensFor(): Promise<Record<string, string>> {
   return tokens;
 }
 
-type Kind = 'bare' | 'choice' | 'facts' | 'emmett';
+type Kind = 'bare' | 'choice' | 'choiceWarm' | 'facts' | 'emmett';
 
 /** Where the deployed pair's worker runs: unpinned (default), or the core BENCH_WORKER_CORE names (not the API's 0). */
 const WORKER_CORE: number | null = process.env.BENCH_WORKER_CORE ? Number(process.env.BENCH_WORKER_CORE) : null;
@@ -56,7 +56,9 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       `"Emmett": the same choice command (same domain decider, same merchant JWT check, same body and answer) written on Emmett's CommandHandler ` +
       `(@event-driven-io/emmett + emmett-postgresql 0.42: aggregate the dispute stream, read the order stream, decide, append with the expected stream version, retry on a version conflict) behind a bare Fastify route (bench/lib/emmett-server.ts), ` +
       `on Emmett's PostgreSQL event store in the same database, pg pool 10, pinned like the service; its open disputes seeded the same way (the same generated cases, appended through Emmett's appendToStream) and loaded by the same load generator. ` +
-      `"facts": POST /orders/{id}/facts (WAYBILL_UPLOADED, unique waybill) round-robin over paid orders. ${opts.rounds} round(s), contenders alternating (rotated start); ` +
+      `"facts": POST /orders/{id}/facts (WAYBILL_UPLOADED, unique waybill) round-robin over paid orders. ` +
+      `"choice, warm stream cache": the same choice on open disputes for which the service answered GET /disputes/{id}/options just before the run (not measured; as when the merchant looks at the options before choosing), so the case and its order are in the service's stream cache (STREAM_CACHE_SIZE): the case is not read, the order only from its cached revision on. ` +
+      `${opts.rounds} round(s), contenders alternating (rotated start); ` +
       `after every service run the next run waits until the service's projections caught up, so background projection work never overlaps a measurement. ` +
       `Latency percentiles from every response's own time (float ms); errors = socket errors + timeouts + non-2xx. CPU per request: the serving process and the database's PostgreSQL backends (/proc), from the start of a run until the service's projections caught up with it (projection work included).`,
   );
@@ -132,6 +134,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     );
     const factsFile = targetsFile('facts', factTargets);
     let choiceOffset = 0;
+    let warmedUpTo = 0;
     let factsOffset = 0;
 
     await seedEmmett(opts.satSeconds * 1500);
@@ -147,6 +150,25 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         await waitCaughtUp(admin, 600_000);
       }
     };
+    /**
+     * GET /disputes/{id}/options through the service for the open disputes from `choiceOffset` on (16 at a time),
+     * so the service has each case and its order in its stream cache; answers how many it warmed.
+     */
+    const warmChoices = async (n: number): Promise<number> => {
+      const todo = choiceTargets.slice(choiceOffset, choiceOffset + n);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < todo.length) {
+            const t = todo[next++];
+            const r = await fetch(`${service!.url}/disputes/${t.disputeId}/options`, { headers: { authorization: `Bearer ${tokens.platform}` } });
+            await r.arrayBuffer();
+            if (r.status !== 200) throw new Error(`warming the stream cache: GET /disputes/${t.disputeId}/options answered ${r.status}`);
+          }
+        }),
+      );
+      return todo.length;
+    };
     /** appCpuMs: the serving process; workerCpuMs: the worker process, when one runs (as deployed). */
     type Measured = LoadResult & { appCpuMs: number; pgCpuMs: number; workerCpuMs?: number };
     const run = async (kind: Kind, extra: Partial<LoadSpec>, expectRps: number): Promise<Measured> => {
@@ -156,8 +178,10 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       else if (kind === 'emmett') {
         await ensureEmmett(Math.ceil(expectRps * seconds * 2.5) + opts.connections * 2);
         spec = { url: emmettSrv!.url, kind: 'choice', connections: opts.connections, tokens, duration: seconds, targetsFile: targetsFile('emmett', emtTargets), offset: emtOffset, ...extra };
-      } else if (kind === 'choice') {
-        await ensureChoices(Math.ceil(expectRps * seconds * 2.5) + opts.connections * 2);
+      } else if (kind === 'choice' || kind === 'choiceWarm') {
+        const needed = Math.ceil(expectRps * seconds * 2.5) + opts.connections * 2;
+        await ensureChoices(needed);
+        if (kind === 'choiceWarm') warmedUpTo = choiceOffset + (await warmChoices(needed));
         spec = { url: service!.url, kind: 'choice', connections: opts.connections, tokens, duration: seconds, targetsFile: targetsFile('choice', choiceTargets), offset: choiceOffset, ...extra };
       } else spec = { url: service!.url, kind: 'facts', connections: opts.connections, tokens, duration: seconds, targetsFile: factsFile, offset: factsOffset, occurredAt, ...extra };
       // CPU of the serving process and of the database's backends, from the start of the run until the
@@ -168,9 +192,11 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
       const b0 = await backendsCpu(admin, db.name);
       const r = await runLoad(spec, app);
       if (kind === 'choice') choiceOffset += r.used;
+      // The warmed disputes the run did not use are skipped: no later (cold) run may find them cached.
+      if (kind === 'choiceWarm') choiceOffset = Math.max(choiceOffset + r.used, warmedUpTo);
       if (kind === 'emmett') emtOffset += r.used;
       if (kind === 'facts') factsOffset += r.used;
-      if (kind === 'choice' || kind === 'facts') await waitCaughtUp(admin, 600_000);
+      if (kind === 'choice' || kind === 'choiceWarm' || kind === 'facts') await waitCaughtUp(admin, 600_000);
       const b1 = await backendsCpu(admin, db.name);
       if (r.errors + r.timeouts + r.non2xx > 0) report.failures.push(`${kind} run: ${r.errors} errors, ${r.timeouts} timeouts, status codes ${JSON.stringify(r.statusCodes)}, e.g. ${r.errorSamples.join(' | ')}`);
       const workerCpuMs = worker && kind !== 'bare' && kind !== 'emmett' ? (procCpuMs(worker.pid) - w0) / Math.max(1, r.ok) : undefined;
@@ -178,19 +204,21 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     };
 
     // ---- saturation, alternating
-    const kinds: Kind[] = ['bare', 'choice', 'facts', 'emmett'];
-    const sat: Record<Kind, Measured[]> = { bare: [], choice: [], facts: [], emmett: [] };
+    const kinds: Kind[] = ['bare', 'choice', 'choiceWarm', 'facts', 'emmett'];
+    const sat: Record<Kind, Measured[]> = { bare: [], choice: [], choiceWarm: [], facts: [], emmett: [] };
     let choiceRpsGuess = 1500;
     let emtRpsGuess = 1500;
+    let warmRpsGuess = 0; // until measured: three times the cold choice's rate
     await run('bare', { duration: 1 }, 0); // warm-up
     await run('choice', { duration: 1 }, choiceRpsGuess);
     await run('facts', { duration: 1 }, 0);
     await run('emmett', { duration: 1 }, choiceRpsGuess);
     for (let round = 0; round < opts.rounds; round++) {
       for (const k of rotate(kinds, round)) {
-        const r = await run(k, {}, k === 'emmett' ? emtRpsGuess : choiceRpsGuess);
+        const r = await run(k, {}, k === 'emmett' ? emtRpsGuess : k === 'choiceWarm' ? warmRpsGuess || 3 * choiceRpsGuess : choiceRpsGuess);
         sat[k].push(r);
         if (k === 'choice') choiceRpsGuess = Math.max(100, r.rps);
+        if (k === 'choiceWarm') warmRpsGuess = Math.max(100, r.rps);
         if (k === 'emmett') emtRpsGuess = Math.max(100, r.rps);
       }
     }
@@ -214,6 +242,7 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
         rows: [
           row('bare Fastify + INSERT', sat.bare, 'max'),
           row('POST /disputes/{id}/choice', sat.choice, 'max'),
+          row('POST /disputes/{id}/choice, warm stream cache', sat.choiceWarm, 'max'),
           row('POST /orders/{id}/facts', sat.facts, 'max'),
           row('choice on Emmett (Fastify + CommandHandler)', sat.emmett, 'max'),
         ],
@@ -225,6 +254,9 @@ export async function httpSuite(report: Report, opts: HttpOptions): Promise<void
     const rChoice = ratio(choiceSat, bareSat);
     section.targets.push({ name: 'choice ÷ bare Fastify+INSERT at saturation', value: rChoice, target: '≥ 0.5', met: rChoice >= 0.5 });
     section.notes.push(`facts ÷ bare at saturation = ${fmt(ratio(factsSat, bareSat), 2)} (no target).`);
+    section.notes.push(
+      `choice with a warm stream cache ÷ bare at saturation = ${fmt(ratio(median(sat.choiceWarm.map((r) => r.rps)), bareSat), 2)} (the target's row is the cold one above: every case new to the service).`,
+    );
     const emtSat = median(sat.emmett.map((r) => r.rps));
     const rEmt = ratio(choiceSat, emtSat);
     section.targets.push({ name: 'choice (ours, as deployed) ÷ the same choice on Emmett, at saturation', value: rEmt, target: '≥ 1.5', met: rEmt >= 1.5 });
