@@ -25,10 +25,14 @@ export class DelayExcuseLookup implements DelayExcuses {
   constructor(private readonly repo: AggregateRepository) {}
 
   async forOrder(order: OrderSnapshot, now: string): Promise<DelayExcuse[]> {
-    const index = (await this.repo.load(delayIndexStream(order.merchantId), delayIndexDecider)).state;
+    // Each stream as it stands now (`fresh`: only the events after this process's cached revision are read);
+    // the index and the card at once, then the reports the index names.
+    const [{ state: index }, { state: card }] = await Promise.all([
+      this.repo.fresh(delayIndexStream(order.merchantId), delayIndexDecider),
+      this.repo.fresh(delayCardStream(order.orderId), delayCardDecider),
+    ]);
     const ids = indexedReportsFor(index, order);
-    const reports = await Promise.all(ids.map(async (id) => (await this.repo.load(delayReportStream(id), delayReportDecider)).state));
-    const card = (await this.repo.load(delayCardStream(order.orderId), delayCardDecider)).state;
+    const reports = await Promise.all(ids.map(async (id) => (await this.repo.fresh(delayReportStream(id), delayReportDecider)).state));
     return delayExcusesFor(order, reports, card.status === 'NONE' ? [] : [card], now);
   }
 }
