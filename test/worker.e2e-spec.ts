@@ -10,6 +10,7 @@
  *    read models match the events in the log one for one, every dispute's revisions reach the webhook endpoint
  *    exactly once each, in order;
  *  - a second worker: one leader per projection across the two; the leader SIGKILLed, the other takes over;
+ *  - a what-if simulation requested on an API with the background off runs in the worker;
  *  - SIGTERM: the worker stops its work, closes its listener and the stores, and exits 0;
  *  - on the embedded store the worker refuses to start (PGlite is one process: the API runs the background).
  */
@@ -291,6 +292,28 @@ describe('API processes with the background off and a worker process on one Post
     await until('the second worker to catch up', caughtUp, 120_000);
     await expectConsistent();
     await until('the killed worker to leave the webhook senders', async () => (await webhookSenders(dbUrl)).map((s) => s.pid).join() === String(worker2!.pid), 30_000);
+  });
+
+  it('a what-if simulation requested on an API runs in the worker, not in the API', async () => {
+    await worker2!.crash(); // no worker now; the read models are at the head of the log (nothing written since)
+    const api = new Fixtures(a).api;
+    const started = await api.post('/simulations', { rulesVersion: 'v1', from: ago(8 * DAY), to: fromNow(DAY), merchantId }, as.adjudicator());
+    expectStatus(started, 202);
+    const id = started.body.simulationId as string;
+    await sleep(3000); // the worker's sweep looks every 2 s; an API running it would be done by now
+    const waiting = await api.get(`/simulations/${id}`, as.platform());
+    expectStatus(waiting, 200);
+    expect(waiting.body).toMatchObject({ status: 'RUNNING', progress: { phase: 'WEEKS', judgementsDone: 0 } });
+    await worker2!.relaunch();
+    let view: any;
+    await until(`simulation ${id} DONE in the worker`, async () => {
+      view = (await api.get(`/simulations/${id}`, as.platform())).body;
+      if (view.status === 'FAILED') throw new Error(`simulation failed: ${JSON.stringify(view)}`);
+      return view.status === 'DONE';
+    }, 60_000);
+    // Every judgement of the merchant's cases was re-judged (the judged ones: the settled cases have none).
+    expect(view.progress).toMatchObject({ phase: 'DONE', judgementsTotal: view.progress.judgementsDone });
+    expect(view.progress.judgementsTotal).toBeGreaterThan(0);
   });
 
   it('SIGTERM: the worker stops its work and exits 0, its listener closed', async () => {

@@ -9,7 +9,7 @@ import { startOpsServer } from './ops-server';
  * The worker process: the service's modules (@app/service, the same composition as the API's) in a Nest
  * application context — no HTTP server, no routes — with the background work on: the projections (read models
  * and the audit Merkle log) and the checkpointer that signs the log, the dispute reactions' subscription, the
- * deadline scheduler, the webhook fan-out and sender, the sweep that resumes orphaned simulations. Each of them
+ * deadline scheduler, the webhook fan-out and sender, the what-if simulations (recorded by the APIs, or orphaned). Each of them
  * is leader-elected across processes as before (advisory locks, checkpoint compare-and-set, exact expected
  * revisions), so two workers are safe: one leads, the other takes over within seconds when it dies.
  */

@@ -63,7 +63,7 @@ export const configSchema = z
     PROJECTION_LAG_MAX: isoDuration('PROJECTION_LAG_MAX', 'PT30S'),
     /**
      * Whether this API process runs the background work (projections and the Merkle checkpointer, the
-     * dispute reactions, the deadline scheduler, webhook deliveries, the simulation sweep). `false` when a
+     * dispute reactions, the deadline scheduler, webhook deliveries, what-if simulations). `false` when a
      * worker process (apps/worker) runs it; the worker always does.
      */
     RUN_BACKGROUND: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),

@@ -23,7 +23,7 @@ import { AppealsModule } from './appeals/appeals.module';
  *
  * Which background work a process runs is configuration (`RUN_BACKGROUND`): projections and the Merkle log
  * with its checkpointer (read-models/), the dispute reactions' subscription (disputes/reactions/), the deadline
- * scheduler (deadlines/), the webhook fan-out and sender (webhooks/) and the sweep for orphaned simulations.
+ * scheduler (deadlines/), the webhook fan-out and sender (webhooks/) and the what-if simulations (simulations/).
  */
 @Module({})
 export class ServiceModule {

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ApiBearerAuth, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Answers } from '../platform/openapi/decorators';
 import { type Actor, CurrentActor, Roles } from '../platform/auth/auth';
@@ -9,7 +10,10 @@ import { SimulationsService } from './simulations.service';
 @ApiBearerAuth()
 @Controller('simulations')
 export class SimulationsController {
-  constructor(private readonly simulations: SimulationsService) {}
+  constructor(
+    private readonly simulations: SimulationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -24,7 +28,8 @@ export class SimulationsController {
   })
   @Answers(202, 'SimulationStarted', 'The simulation, RUNNING')
   start(@Body() dto: StartSimulationDto, @CurrentActor() actor: Actor) {
-    return this.simulations.start(dto, actor);
+    // With the background off (a worker runs it), the run is only recorded here: the worker executes it.
+    return this.simulations.start(dto, actor, { runHere: this.config.RUN_BACKGROUND });
   }
 
   @Get(':id')

@@ -22,7 +22,11 @@ import { createRejudger } from './rejudge-worker';
 import { SimulationStore, type SimulationRun, type SimWeekRow } from './simulation-store';
 import type { StartSimulationDto } from './simulations.dto';
 
-const SWEEP_MS = 30_000;
+/**
+ * How often a process running the background (the worker, or the API on the embedded store) looks for RUNNING
+ * simulations nobody runs: those requested on an API with the background off, and those of a dead process.
+ */
+const SWEEP_MS = 2_000;
 
 /**
  * What-if simulations: a period re-judged under another rules version, read-only. A run has two phases, each
@@ -55,9 +59,10 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
 
   async onApplicationBootstrap(): Promise<void> {
     await this.store.migrate();
-    // Runs left RUNNING by a stopped or crashed process resume here (or in the sweep, if another instance holds them).
-    void this.resumeAll();
+    // With the background on, runs left RUNNING by a stopped or crashed process resume here (or in the sweep, if
+    // another instance holds them); an API with the background off leaves them to the worker.
     if (this.config.RUN_BACKGROUND) {
+      void this.resumeAll();
       this.sweepTimer = setInterval(() => void this.resumeAll(), SWEEP_MS);
       this.sweepTimer.unref();
     }
@@ -77,7 +82,12 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  async start(dto: StartSimulationDto, actor: Actor): Promise<{ simulationId: string; status: 'RUNNING' }> {
+  /**
+   * Records a RUNNING simulation and, with `runHere` (the default: tools and tests that call the service in
+   * process), runs it in this process. POST /simulations passes RUN_BACKGROUND: an API with the background off
+   * only records it, and the worker's sweep picks it up within SWEEP_MS, off the API's event loop and pool.
+   */
+  async start(dto: StartSimulationDto, actor: Actor, opts: { runHere?: boolean } = {}): Promise<{ simulationId: string; status: 'RUNNING' }> {
     if (this.events.kind === 'esdb') {
       throw new ProblemException(422, 'SIMULATION_UNSUPPORTED_STORE', 'Simulations read the recorded events with SQL; they need the embedded or PostgreSQL event store.');
     }
@@ -111,7 +121,7 @@ export class SimulationsService implements OnApplicationBootstrap, BeforeApplica
       requestedBy: { sub: actor.sub, role: actor.role },
       createdAt: now,
     });
-    this.launch(simulationId);
+    if (opts.runHere ?? true) this.launch(simulationId);
     return { simulationId, status: 'RUNNING' };
   }
 
