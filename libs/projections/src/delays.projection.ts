@@ -113,4 +113,5 @@ export const delaysProjection: Projection = {
   tables: ['delay_reports', 'delay_cards'],
   ddl: DELAYS_DDL,
   apply: applyDelayEvents,
+  perStream: true,
 };

@@ -19,6 +19,12 @@ export interface Projection {
    */
   readonly synchronousCommit?: boolean;
   /**
+   * Every row of this projection follows the events of one stream only (a per-stream fold, as foldBatch does),
+   * so a rebuild may apply the events of different streams in parallel transactions (each stream's events
+   * still in order, in one of them) and get the same tables.
+   */
+  readonly perStream?: boolean;
+  /**
    * Optional: reads what `apply` needs from outside the transaction (e.g. other streams of the event store,
    * which on the embedded store cannot be read while its single connection holds the batch's transaction).
    * The runner passes its result to `apply` as `prepared`.

@@ -21,6 +21,15 @@ const MAX_QUEUED_BATCHES = 3;
  * (its whole state as jsonb, and its indexes) far less often; a larger batch also means fewer statements.
  */
 export const DEFAULT_REBUILD_APPLY_BATCH = 20_000;
+/** Connections (lanes) a per-stream projection's batches are split over during the catch-up on PostgreSQL. */
+export const DEFAULT_REBUILD_STREAM_LANES = 2;
+
+/** FNV-1a of a stream name: which lane its events go to (any fixed function would do). */
+function streamHash(stream: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 
 /** Non-unique secondary indexes are built after the catch-up (unique ones stay: they are constraints, and conflict targets). */
 function isDeferrableIndex(ddl: string): boolean {
@@ -85,6 +94,8 @@ export async function rebuildProjections(
     batchSize?: number;
     /** Events per apply batch of the catch-up (pages are gathered until at least this many; default DEFAULT_REBUILD_APPLY_BATCH). */
     applyBatchSize?: number;
+    /** Lanes per per-stream projection (Projection.perStream) on PostgreSQL; default DEFAULT_REBUILD_STREAM_LANES. */
+    streamLanes?: number;
     force?: boolean;
     swap?: boolean;
     onProgress?: (p: RebuildProgress) => void;
@@ -142,7 +153,11 @@ export async function rebuildProjections(
    * sequential order.
    */
   const catchUp = async (limit: Position) => {
-    const chains: Promise<void>[] = projections.map(() => Promise.resolve());
+    // A projection whose rows each follow one stream (Projection.perStream) applies every batch in `lanes` parts,
+    // split by stream, each on its own connection and in its own transaction: a stream's events stay in order
+    // in one part, and parts write disjoint rows, so the tables come out the same.
+    const lanes = projections.map((p) => (p.perStream && db.kind === 'pg' ? Math.max(1, options.streamLanes ?? DEFAULT_REBUILD_STREAM_LANES) : 1));
+    const chains: Promise<void>[][] = projections.map((_, i) => Array.from({ length: lanes[i] }, () => Promise.resolve()));
     const queued: Promise<void>[] = [];
     const applyOne = (p: Projection, events: RecordedEvent[]) =>
       db.transaction(async (x) => {
@@ -151,9 +166,26 @@ export async function rebuildProjections(
         const live = skip.size ? events.filter((e) => !skip.has(e.eventId)) : events;
         if (live.length) await p.apply(x, live, REBUILD_PREFIX);
       });
+    const split = (events: RecordedEvent[], n: number): RecordedEvent[][] => {
+      if (n === 1) return [events];
+      const parts: RecordedEvent[][] = Array.from({ length: n }, () => []);
+      const laneOf = new Map<string, number>();
+      for (const e of events) {
+        let lane = laneOf.get(e.stream);
+        if (lane === undefined) laneOf.set(e.stream, (lane = streamHash(e.stream) % n));
+        parts[lane].push(e);
+      }
+      return parts;
+    };
     const dispatch = (events: RecordedEvent[]) => {
       const batchEnd = events[events.length - 1].position;
-      const done = Promise.all(projections.map((p, i) => (chains[i] = chains[i].then(() => applyOne(p, events))))).then(() => {
+      const byLanes = new Map<number, RecordedEvent[][]>();
+      const work = projections.flatMap((p, i) => {
+        let parts = byLanes.get(lanes[i]);
+        if (!parts) byLanes.set(lanes[i], (parts = split(events, lanes[i])));
+        return parts.map((part, lane) => (part.length ? (chains[i][lane] = chains[i][lane].then(() => applyOne(p, part))) : chains[i][lane]));
+      });
+      const done = Promise.all(work).then(() => {
         if (comparePositions(batchEnd, position) > 0) position = batchEnd;
         applied += events.length;
         const secs = (performance.now() - t0) / 1000;

@@ -300,4 +300,5 @@ export const disputeStateProjection: Projection = {
   tables: ['dispute_state', 'deadlines', 'judgements'],
   ddl: DISPUTE_STATE_DDL,
   apply: applyDisputeEvents,
+  perStream: true,
 };

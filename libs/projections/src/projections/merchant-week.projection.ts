@@ -85,6 +85,7 @@ export const merchantWeeksProjection: Projection = {
   tables: ['merchant_weeks'],
   ddl: MERCHANT_WEEKS_DDL,
   apply: applyMerchantWeekEvents,
+  perStream: true,
 };
 
 /** The settled state of a merchant-week, or null while it is open. */

@@ -198,4 +198,5 @@ export const orderShippingProjection: Projection = {
   tables: ['order_shipping'],
   ddl: ORDER_SHIPPING_DDL,
   apply: applyOrderEvents,
+  perStream: true,
 };
