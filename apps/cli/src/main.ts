@@ -76,6 +76,10 @@ async function token(args: string[]): Promise<number> {
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   switch (command) {
     case 'token':
       return token(rest);
@@ -85,6 +89,11 @@ async function main(): Promise<number> {
       return (await import('./verify')).verifyAll(rest);
     case 'projections':
       return (await import('./projections')).projections(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return 0;
     default:
       process.stderr.write(USAGE + '\n');
       return command ? 2 : 0;
@@ -94,6 +103,12 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e) => {
+    // An unknown or malformed option (node:util parseArgs): say which, show the usage, exit 2 — no stack trace.
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   },
