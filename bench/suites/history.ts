@@ -124,7 +124,7 @@ export async function historySuite(report: Report, opts: HistoryOptions): Promis
   const rebuildSection = report.section(
     'rebuild',
     '3a. Projection rebuild vs a bare scan of the same events',
-    `rebuildProjections(store, db, allProjections()) from libs/projections (dispute_state + deadlines + judgements, order_shipping), pages of 2 000, ` +
+    `rebuildProjections(store, db, allProjections()) from libs/projections (dispute_state + deadlines + judgements, order_shipping, delays, merchant_weeks), read in pages of 2 000 and applied in batches of 20 000 (every projection on its own connections, the per-stream ones in 2 lanes split by stream), ` +
       `into fresh rebuild_* tables, then compare with the live tables and swap; run in the bench process against the large store with no service running. ` +
       `"apply phase" = reading + applying every event (until the last progress callback); "total" includes the table digests/compare/swap. ` +
       `Bare scan: the same rows (same columns) read with a plain keyset SELECT … WHERE (transaction_id, global_position) > ($1, $2) ORDER BY transaction_id, global_position LIMIT 2000 (the primary key; no snapshot filter, no mapping to objects) through the same pg client; ` +

@@ -226,11 +226,27 @@ export async function rebuildProjections(
   };
   // Catch up with the log without blocking the live projector.
   await catchUp(head);
+  // The rebuilt tables' digests, taken on other connections while the secondary indexes are built (a digest
+  // reads the rows only; CREATE INDEX lets them be read): the compare below uses them as long as the rebuild still
+  // stands at this position (nothing else writes the rebuild_ tables), and digests again inside its transaction
+  // when it had to apply more.
+  const digestedAt = position;
+  const rebuiltDigests = new Map<string, { rows: number; digest: string }>();
+  const digesting =
+    db.kind === 'pg'
+      ? Promise.all(projections.flatMap((p) => p.tables).map(async (t) => rebuiltDigests.set(t, await tableDigest(db, REBUILD_PREFIX + t))))
+      : Promise.resolve([]);
+  digesting.catch(() => undefined); // awaited below
   // The secondary indexes, built once over the caught-up tables (instead of maintained row by row), before
   // the compare and the swap.
-  await withSchemaLock(db, async (tx) => {
-    for (const p of projections) for (const ddl of p.ddl) if (isDeferrableIndex(ddl)) await tx.query(withPrefix(ddl, REBUILD_PREFIX));
-  });
+  try {
+    await withSchemaLock(db, async (tx) => {
+      for (const p of projections) for (const ddl of p.ddl) if (isDeferrableIndex(ddl)) await tx.query(withPrefix(ddl, REBUILD_PREFIX));
+    });
+  } finally {
+    await Promise.allSettled([digesting]);
+  }
+  await digesting;
 
   // Compare and swap with the live tables locked. The rebuilt tables must stand at exactly the live
   // checkpoint, which keeps moving while the live projector runs, so this may take a few attempts:
@@ -267,7 +283,8 @@ export async function rebuildProjections(
       for (const p of projections) {
         for (const t of p.tables) {
           const a = await tableDigest(tx, t);
-          const b = await tableDigest(tx, REBUILD_PREFIX + t);
+          const early = comparePositions(position, digestedAt) === 0 ? rebuiltDigests.get(t) : undefined;
+          const b = early ?? (await tableDigest(tx, REBUILD_PREFIX + t));
           comparisons.push({ table: t, liveRows: a.rows, rebuiltRows: b.rows, liveDigest: a.digest, rebuiltDigest: b.digest, equal: a.digest === b.digest });
         }
       }
