@@ -4,7 +4,7 @@
  *  - each projection has exactly one leader, and the other instance takes over when the leader stops.
  */
 import { Api, expectStatus } from './support/http';
-import { TestServer, sleep } from './support/server';
+import { TestServer, sleep, eventually } from './support/server';
 import { as } from './support/tokens';
 import { Fixtures } from './support/fixtures';
 
@@ -18,15 +18,7 @@ async function leaders(server: TestServer): Promise<Record<string, boolean>> {
   return Object.fromEntries(Object.entries(res.body.projections as Record<string, { leaderHere: boolean }>).map(([k, v]) => [k, v.leaderHere]));
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> => eventually(what, fn, timeoutMs, 200);
 
 describe('two instances on one PostgreSQL database', () => {
   let a: TestServer;

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { PgDatabase, SqlEventStore } from '@app/event-store';
 import { Api } from './support/http';
-import { PG_ADMIN_URL, ROOT, TestServer, sleep } from './support/server';
+import { PG_ADMIN_URL, ROOT, TestServer, eventually } from './support/server';
 import { as } from './support/tokens';
 import { Fixtures } from './support/fixtures';
 
@@ -31,15 +31,7 @@ async function cli(dbUrl: string, ...args: string[]): Promise<{ code: number; st
   }
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false | null>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false | null>, timeoutMs = 60_000): Promise<T> => eventually(what, fn, timeoutMs, 250);
 
 describe('a projection that cannot apply an event (PostgreSQL)', () => {
   let server: TestServer;

@@ -9,20 +9,12 @@
  */
 import { Api, expectProblem, expectStatus } from './support/http';
 import { ago, DAY, EVIDENCE, Fixtures, fromNow, HOUR, MIN, pickup, SEC, waybill } from './support/fixtures';
-import { sleep, TestServer } from './support/server';
+import { TestServer, eventually } from './support/server';
 import { as } from './support/tokens';
 
 jest.setTimeout(180_000);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => eventually(what, fn, timeoutMs, 200);
 
 /** stream_cache_total{result="…"} of an instance. */
 async function cacheCount(server: TestServer, result: 'hit' | 'miss' | 'stale'): Promise<number> {

@@ -121,6 +121,17 @@ export async function until(what: string, cond: () => Promise<boolean> | boolean
   }
 }
 
+/** Polls `fn` every `everyMs` until it answers something truthy and returns that, or fails naming `what`. */
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false | null>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
