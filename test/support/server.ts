@@ -114,11 +114,7 @@ export function sleep(ms: number): Promise<void> {
 
 /** Polls `cond` every 100 ms until it holds, or fails naming `what`. */
 export async function until(what: string, cond: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+  await eventually(what, async () => (await cond()) || undefined, timeoutMs, 100);
 }
 
 /** Polls `fn` every `everyMs` until it answers something truthy and returns that, or fails naming `what`. */
